@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Funnelmark",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "funnelmark", targets: ["funnelmark"]),
+    ],
+    targets: [
+        // The C reference implementation of CommonMark, from Debian's libcmark-dev.
+        .systemLibrary(
+            name: "Ccmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        // The template engine: knows nothing of campaigns or HTML.
+        .target(name: "Mustache"),
+        // Model, loaders, event aggregation, metrics, funnel, insights: knows nothing of HTML.
+        .target(name: "CampaignData"),
+        // View model, Markdown over cmark, SVG charts, layout, site writer.
+        .target(
+            name: "ReportSite",
+            dependencies: ["Mustache", "CampaignData", "Ccmark"],
+            plugins: ["EmbedResourcesPlugin"]
+        ),
+        .target(name: "FunnelmarkCLI", dependencies: ["Mustache", "CampaignData", "ReportSite"]),
+        .executableTarget(name: "funnelmark", dependencies: ["FunnelmarkCLI"]),
+
+        // Build-time tool: compiles Templates/ and Assets/ into the binary.
+        .executableTarget(name: "EmbedResources"),
+        .plugin(name: "EmbedResourcesPlugin", capability: .buildTool(), dependencies: ["EmbedResources"]),
+
+        .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
+        .testTarget(name: "CampaignDataTests", dependencies: ["CampaignData"]),
+        .testTarget(name: "ReportSiteTests", dependencies: ["ReportSite", "CampaignData", "Mustache"]),
+        .testTarget(name: "FunnelmarkCLITests", dependencies: ["FunnelmarkCLI", "ReportSite", "CampaignData"]),
+    ]
+)
