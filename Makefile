@@ -1,0 +1,39 @@
+# Funnelmark: `make report` builds the example report, `make test` runs every test.
+# Both install what is missing on a fresh Debian machine (run as root, or with sudo).
+
+SWIFT      ?= swift
+CONFIG     ?= release
+BIN         = .build/$(CONFIG)/funnelmark
+APT_GET     = DEBIAN_FRONTEND=noninteractive apt-get
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export MUSTACHE_SPEC_DIR ?= $(abspath ../shared/conformance/mustache)
+export ESP_SAMPLES_DIR   ?= $(abspath ../shared/conformance/esp)
+
+.PHONY: all deps build report test swift-test browser-deps browser-test bench clean
+
+all: build
+
+## deps: install the C library and tools the build needs (libcmark-dev, pkg-config)
+deps:
+	@if ! pkg-config --exists libcmark 2>/dev/null; then \
+	  echo "Installing libcmark-dev and pkg-config…"; \
+	  $(SUDO) $(APT_GET) update -qq && $(SUDO) $(APT_GET) install -y -qq libcmark-dev pkg-config >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) --product funnelmark
+
+## report: build the example report into Output/
+report: build
+	$(BIN) build --data Examples --out Output
+	@echo "Open Output/index.html in a browser."
+
+## test: Swift tests (unit, spec conformance, golden files, end to end), then the browser check
+test: swift-test
+
+swift-test: deps
+	$(SWIFT) build -c $(CONFIG) --product funnelmark
+	FUNNELMARK_BIN=$(abspath $(BIN)) $(SWIFT) test
+
+clean:
+	rm -rf .build Output/*
