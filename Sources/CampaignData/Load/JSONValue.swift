@@ -253,7 +253,7 @@ public struct JSONParser {
                     }
                     out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
                 default:
-                    index -= 1
+                    index -= 2
                     throw fail("invalid escape \\\(String(decoding: [e], as: UTF8.self)) in string; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")
                 }
                 continue

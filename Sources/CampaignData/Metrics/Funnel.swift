@@ -43,6 +43,10 @@ public struct Funnel: Sendable, Equatable {
     public struct DropOff: Sendable, Equatable {
         public var from: FunnelStage
         public var to: FunnelStage
+        public init(from: FunnelStage, to: FunnelStage) {
+            self.from = from
+            self.to = to
+        }
         /// Contacts lost between the stages (never negative).
         public var lost: Int { max(0, from.count - to.count) }
         /// Share of the earlier stage lost; nil when the earlier stage is 0.

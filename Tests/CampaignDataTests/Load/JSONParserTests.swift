@@ -25,7 +25,7 @@ struct JSONParserTests {
 
     @Test("columns count characters, not bytes")
     func columnsInCharacters() {
-        #expect(throws: JSONSyntaxError(position: JSONPosition(line: 1, column: 8), message: "unexpected \"x\"; expected ',' or ']'")) {
+        #expect(throws: JSONSyntaxError(position: JSONPosition(line: 1, column: 7), message: "unexpected \"x\"; expected ',' or ']'")) {
             try JSONParser.parse("[\"é😀\" x]")
         }
     }
