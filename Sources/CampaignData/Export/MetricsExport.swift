@@ -1,0 +1,113 @@
+/// The JSON of DESIGN.md ("JSON output") and the CSV export, written by hand
+/// so key order and number formatting are fixed and output is byte-stable.
+public enum MetricsExport {
+    // MARK: - JSON
+
+    public static func json(_ reports: [CampaignReport]) -> String {
+        var out = "{\"campaigns\": ["
+        for (i, report) in reports.enumerated() {
+            out += i == 0 ? "\n" : ",\n"
+            out += campaignJSON(report)
+        }
+        out += reports.isEmpty ? "]}\n" : "\n]}\n"
+        return out
+    }
+
+    static func campaignJSON(_ r: CampaignReport) -> String {
+        let c = r.campaign, m = r.metrics
+        var o = "  {"
+        o += "\"id\": \(jsonString(c.id)), \"name\": \(jsonString(c.displayName)), \"status\": \(jsonString(c.status.rawValue)),\n"
+        o += "   \"audience\": \(m.audience), \"audience_name\": \(c.audience.name.map(jsonString) ?? "null"),\n"
+        o += "   \"counts\": {" + m.counts.fields.map { "\(jsonString($0.name)): \($0.value.map(String.init) ?? "null")" }.joined(separator: ", ") + "},\n"
+        o += "   \"rates\": {" + m.rates.fields.map { "\(jsonString($0.name)): \(jsonNumber($0.value))" }.joined(separator: ", ") + "},\n"
+        o += "   \"funnel\": [" + m.funnel.stages.map {
+            "{\"stage\": \(jsonString($0.stage.rawValue)), \"count\": \($0.count), \"percent_of_audience\": \(jsonNumber($0.percentOfAudience))}"
+        }.joined(separator: ", ") + "],\n"
+        o += "   \"links\": [" + m.links.map {
+            "{\"url\": \(jsonString($0.url)), \"clicks\": \($0.clicks), \"unique_clicks\": \($0.uniqueClicks)}"
+        }.joined(separator: ", ") + "],\n"
+        o += "   \"insights\": [" + r.insights.map {
+            "{\"id\": \(jsonString($0.id)), \"kind\": \(jsonString($0.kind.rawValue)), \"severity\": \(jsonString($0.severity.rawValue)), \"title\": \(jsonString($0.title)), \"detail\": \(jsonString($0.detail))}"
+        }.joined(separator: ",\n     ") + "]}"
+        return o
+    }
+
+    /// A JSON number, or null; shortest round-trip form, never exponent-free garbage like "nan".
+    public static func jsonNumber(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "null" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return "\(value)"
+    }
+
+    /// A JSON string literal with the escapes RFC 8259 requires.
+    public static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar == "\u{2028}" || scalar == "\u{2029}":
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    // MARK: - CSV
+
+    /// Columns of metrics.csv, in order (documented in README.md).
+    public static let csvColumns: [String] = ["id", "name", "status", "audience_name", "audience", "sent_at"]
+        + Counts.fieldNames + Rates().fields.map { "\($0.name)_rate" } + ["insights"]
+
+    public static func csv(_ reports: [CampaignReport]) -> String {
+        var out = csvColumns.joined(separator: ",") + "\r\n"
+        for r in reports {
+            let c = r.campaign, m = r.metrics
+            var row: [String] = [c.id, c.displayName, c.status.rawValue, c.audience.name ?? "", String(m.audience), c.sentAt?.rfc3339 ?? ""]
+            row += m.counts.fields.map { $0.value.map(String.init) ?? "" }
+            row += m.rates.fields.map { $0.value.map { jsonNumber($0) } ?? "" }
+            row.append(r.insights.filter { $0.kind != .summary }.map(\.id).joined(separator: " "))
+            out += row.map(csvField).joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    /// Columns of a campaign's links CSV.
+    public static let linkColumns = ["url", "clicks", "unique_clicks", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
+
+    public static func linksCSV(_ report: CampaignReport) -> String {
+        var out = linkColumns.joined(separator: ",") + "\r\n"
+        for link in report.metrics.links {
+            let utm = utmParameters(of: link.url)
+            var row: [String] = [link.url, String(link.clicks), String(link.uniqueClicks)]
+            row += [utm.source, utm.medium, utm.campaign, utm.term, utm.content].map { $0 ?? "" }
+            out += row.map(csvField).joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    /// RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets never run it as a formula.
+    public static func csvField(_ value: String) -> String {
+        var v = value
+        if let first = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(v) == nil {
+            v = "'" + v
+        }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + v.replacingAll("\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
+        return out
+    }
+}

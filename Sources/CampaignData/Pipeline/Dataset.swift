@@ -1,0 +1,64 @@
+/// Everything known about one campaign after the data stages: its metadata,
+/// figures, event-level extras and insights.
+public struct CampaignReport: Sendable {
+    public var campaign: Campaign
+    public var metrics: CampaignMetrics
+    /// Event-level extras (timeline, clients…) when the campaign has events.
+    public var events: CampaignEvents?
+    public var insights: [Insight]
+
+    public init(campaign: Campaign, metrics: CampaignMetrics, events: CampaignEvents?, insights: [Insight]) {
+        self.campaign = campaign
+        self.metrics = metrics
+        self.events = events
+        self.insights = insights
+    }
+}
+
+/// The result of the data stages for a whole data folder.
+public struct Dataset: Sendable {
+    public var reports: [CampaignReport]
+    /// Event files read, in order.
+    public var eventFiles: [String]
+    /// Rows skipped with `--skip-bad-rows`, the first few with their locations.
+    public var badRows: [BadRow]
+    public var skippedRowCount: Int
+}
+
+/// Runs load → validate → aggregate → metrics → insights on a data folder.
+public enum DatasetLoader {
+    public static func load(dataDirectory: String, config: InsightConfig = .default,
+                            eventOptions: EventLoadOptions = EventLoadOptions()) throws -> Dataset {
+        let campaigns = try CampaignLoader.load(dataDirectory: dataDirectory)
+        var sentAt: [String: Timestamp?] = [:]
+        for campaign in campaigns { sentAt[campaign.id] = campaign.sentAt }
+        let events = try EventLoader.load(dataDirectory: dataDirectory, campaigns: sentAt, options: eventOptions)
+        return assemble(campaigns: campaigns, events: events, config: config)
+    }
+
+    /// Picks each campaign's figures (events win over `counts`) and runs the insight rules.
+    public static func assemble(campaigns: [Campaign], events: EventData, config: InsightConfig) -> Dataset {
+        var inputs: [InsightInput] = []
+        var extras: [CampaignEvents?] = []
+        inputs.reserveCapacity(campaigns.count)
+        for campaign in campaigns {
+            let metrics: CampaignMetrics
+            let fromEvents = events.campaigns[campaign.id]
+            if let fromEvents {
+                metrics = CampaignMetrics(counts: fromEvents.counts, audienceSize: campaign.audience.size,
+                                          links: fromEvents.links, source: .events)
+            } else {
+                metrics = CampaignMetrics.fromCounts(campaign)
+            }
+            inputs.append(InsightInput(campaign: campaign, metrics: metrics, clickersWithoutOpen: fromEvents?.clickersWithoutOpen))
+            extras.append(fromEvents)
+        }
+        let insights = InsightEngine.insights(for: inputs, config: config)
+        var reports: [CampaignReport] = []
+        reports.reserveCapacity(campaigns.count)
+        for i in inputs.indices {
+            reports.append(CampaignReport(campaign: inputs[i].campaign, metrics: inputs[i].metrics, events: extras[i], insights: insights[i]))
+        }
+        return Dataset(reports: reports, eventFiles: events.files, badRows: events.badRows, skippedRowCount: events.skippedRowCount)
+    }
+}

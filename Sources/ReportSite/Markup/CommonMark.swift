@@ -1,0 +1,42 @@
+import Ccmark
+
+/// The one file that talks to libcmark. C types stay `fileprivate`.
+public enum CommonMark {
+    /// Options of the cmark renderer, mapped to `CMARK_OPT_*` here only.
+    public struct Options: OptionSet, Sendable {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+
+        /// Pass raw HTML through. Funnelmark needs it for its own charts and
+        /// components; data reaching the Markdown is escaped beforehand, so
+        /// the only raw HTML is ours (see `MarkdownEscaping`).
+        public static let unsafe = Options(rawValue: CMARK_OPT_UNSAFE)
+        /// Straight quotes to curly, `--` to dashes.
+        public static let smart = Options(rawValue: CMARK_OPT_SMART)
+        /// Replace invalid UTF-8 with U+FFFD.
+        public static let validateUTF8 = Options(rawValue: CMARK_OPT_VALIDATE_UTF8)
+    }
+
+    /// Renders CommonMark to an HTML fragment.
+    public static func html(fromMarkdown markdown: String, options: Options = [.unsafe, .validateUTF8]) -> String {
+        var text = markdown
+        return text.withUTF8 { bytes -> String in
+            guard let base = bytes.baseAddress else { return "" }
+            let rendered = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                cmark_markdown_to_html($0, bytes.count, options.rawValue)
+            }
+            guard let rendered else { return "" }
+            defer { free(rendered) }
+            return String(cString: rendered)
+        }
+    }
+
+    /// The version of the linked libcmark, e.g. "0.30.2".
+    public static var version: String { String(cString: cmark_version_string()) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

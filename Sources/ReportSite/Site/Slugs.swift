@@ -1,0 +1,61 @@
+/// File names for campaign pages, safe whatever the id holds.
+public enum Slugs {
+    /// Lower-case ASCII letters, digits and single dashes; at most 64 characters.
+    public static func base(_ id: String) -> String {
+        var out = ""
+        var lastDash = true
+        for scalar in id.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                out.unicodeScalars.append(scalar)
+                lastDash = false
+            } else if !lastDash {
+                out.append("-")
+                lastDash = true
+            }
+            if out.count >= 64 { break }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        if out.isEmpty { out = "campaign" }
+        // Names some file systems reserve.
+        let devices = (1...9).flatMap { ["com\($0)", "lpt\($0)"] }
+        let reserved = Set(["con", "prn", "aux", "nul", "index"] + devices)
+        if reserved.contains(out) { out += "-campaign" }
+        return out
+    }
+
+    /// Unique slugs for ids, independent of input order: an id whose base slug
+    /// is shared with another id gets a short hash of the id appended.
+    public static func assign(_ ids: [String]) -> [String] {
+        let bases = ids.map(base)
+        var uses: [String: Int] = [:]
+        for b in bases { uses[b, default: 0] += 1 }
+        var result = zip(ids, bases).map { id, b in uses[b]! > 1 ? "\(b)-\(shortHash(id))" : b }
+        // A hashed slug could, in theory, equal another id's plain slug; resolve deterministically.
+        var seen = Set<String>()
+        for i in result.indices {
+            var candidate = result[i]
+            var n = 2
+            while seen.contains(candidate) { candidate = "\(result[i])-\(n)"; n += 1 }
+            seen.insert(candidate)
+            result[i] = candidate
+        }
+        return result
+    }
+
+    /// 8 hex digits of FNV-1a 64 over the UTF-8 bytes.
+    public static func shortHash(_ text: String) -> String {
+        let h = fnv1a(Array(text.utf8))
+        let hex = String(h >> 32, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
+    }
+}
+
+/// FNV-1a, 64-bit: a stable content hash (not for security).
+public func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes {
+        h ^= UInt64(b)
+        h = h &* 0x100_0000_01b3
+    }
+    return h
+}

@@ -1,0 +1,78 @@
+import CampaignData
+
+/// Deterministic, locale-independent formatting of figures for readers.
+public enum Format {
+    /// 1234567 → "1,234,567".
+    public static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    /// A fraction as a percentage: one decimal from 1% up, two below 1%, "—" when undefined.
+    public static func percent(_ fraction: Double?) -> String {
+        guard let fraction, fraction.isFinite else { return "—" }
+        return percentValue(100 * fraction)
+    }
+
+    /// A value already in percent (0–100).
+    public static func percentValue(_ value: Double) -> String {
+        let decimals = abs(value) < 1 && value != 0 ? 2 : 1
+        return fixed(value, decimals: decimals) + "%"
+    }
+
+    /// Rounds half away from zero to `decimals` places and prints without exponent.
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+        let whole = Int(scaled / scale)
+        let frac = Int(scaled) - whole * Int(scale)
+        var text = String(whole)
+        if decimals > 0 {
+            let f = String(frac)
+            text += "." + String(repeating: "0", count: decimals - f.count) + f
+        }
+        return (value < 0 && scaled != 0 ? "-" : "") + text
+    }
+
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// "1 Jun 2026, 09:00 UTC" (or "+02:00" for an offset), in the time's own offset.
+    public static func dateTime(_ t: Timestamp) -> String {
+        let c = t.civil
+        return "\(date(t)), \(two(c.hour)):\(two(c.minute)) \(zone(t))"
+    }
+
+    /// "1 Jun 2026".
+    public static func date(_ t: Timestamp) -> String {
+        let c = t.civil
+        return "\(c.day) \(months[c.month - 1]) \(c.year)"
+    }
+
+    /// "2026-06" style month key and "June 2026" label, for grouping.
+    public static func monthKey(_ t: Timestamp) -> String {
+        let c = t.civil
+        return "\(c.year)-\(two(c.month))"
+    }
+
+    static func zone(_ t: Timestamp) -> String {
+        if t.utcOffsetSeconds == 0 { return "UTC" }
+        let a = abs(t.utcOffsetSeconds)
+        return "UTC" + (t.utcOffsetSeconds < 0 ? "−" : "+") + two(a / 3600) + ":" + two(a % 3600 / 60)
+    }
+
+    static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+
+    /// A duration in readers' words: "45 s", "12 min", "3.5 h", "2.1 days".
+    public static func duration(seconds: Double) -> String {
+        if seconds < 90 { return "\(Int(seconds.rounded())) s" }
+        if seconds < 90 * 60 { return "\(Int((seconds / 60).rounded())) min" }
+        if seconds < 48 * 3600 { return fixed(seconds / 3600, decimals: 1) + " h" }
+        return fixed(seconds / 86_400, decimals: 1) + " days"
+    }
+}

@@ -1,0 +1,3 @@
+import FunnelmarkCLI
+
+Funnelmark.main()

@@ -1,0 +1,70 @@
+import Testing
+@testable import ReportSite
+
+@Suite("escaping: data never becomes markup")
+struct EscapingTests {
+    static let hostile = [
+        "*Sale* <script>alert(1)</script>", "_under_ [link](javascript:alert(1)) ![img](x.png)", "`code` | pipe | table",
+        "# Heading", "1. list", "- item", "> quote", "<img src=x onerror=alert(1)>", "a & b &amp; &#42;", "line\nbreak\n\n# h",
+        "    indented code", "\"quotes\" 'apos'", "{{mustache}}", "***", "<!-- comment -->", "---", "==", "\\*escaped\\*",
+        "<https://autolink.example>", "[ref]: https://x.example", "~~strike~~", "<div>\n\nblock</div>", "&", "\u{0}nul",
+    ]
+
+    @Test("HTML escaping covers all five characters")
+    func html() {
+        #expect(HTML.escape("<a href=\"x\" title='y'>&</a>") == "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;")
+        #expect(HTML.escape("plain") == "plain")
+    }
+
+    @Test("a hostile value in a Markdown paragraph renders as its literal text", arguments: hostile)
+    func paragraph(value: String) {
+        let html = CommonMark.html(fromMarkdown: "Name: " + MarkdownEscaping.escape(value) + "\n")
+        let expected = "<p>Name: " + HTML.escape(Self.folded(value)).replacingOccurrences(of: "&#39;", with: "'") + "</p>\n"
+        #expect(Self.normalizeQuotes(html) == Self.normalizeQuotes(expected), "\(value)")
+    }
+
+    @Test("a hostile value in a heading renders as its literal text", arguments: hostile)
+    func heading(value: String) {
+        let html = CommonMark.html(fromMarkdown: "# " + MarkdownEscaping.escape(value) + "\n")
+        let expected = "<h1>" + HTML.escape(Self.folded(value)) + "</h1>\n"
+        // cmark trims a heading's surrounding spaces; compare without spaces.
+        #expect(Self.normalizeQuotes(html).replacingOccurrences(of: " ", with: "") == Self.normalizeQuotes(expected).replacingOccurrences(of: " ", with: ""), "\(value)")
+    }
+
+    @Test("a hostile value inside a raw HTML block stays text", arguments: hostile)
+    func htmlBlock(value: String) {
+        let html = CommonMark.html(fromMarkdown: "<div class=\"x\">\n<p>" + MarkdownEscaping.escape(value) + "</p>\n</div>\n")
+        // No tag from the value survives: every < in the output belongs to our own markup.
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<img"))
+        #expect(!html.contains("<!--"))
+        #expect(html.components(separatedBy: "<").count == 5, "\(html)")
+    }
+
+    @Test("only http(s) and mailto URLs become links", arguments: [
+        ("https://x.example/a?b=1&c=2", "<a href=\"https://x.example/a?b=1&amp;c=2\">https://x.example/a?b=1&amp;c=2</a>"),
+        ("HTTP://X.EXAMPLE", "<a href=\"HTTP://X.EXAMPLE\">HTTP://X.EXAMPLE</a>"),
+        ("mailto:a@x.example", "<a href=\"mailto:a@x.example\">mailto:a@x.example</a>"),
+        ("javascript:alert(1)", "javascript:alert(1)"),
+        (" javascript:alert(1)", " javascript:alert(1)"),
+        ("data:text/html,<script>", "data:text/html,&lt;script&gt;"),
+        ("vbscript:x", "vbscript:x"),
+        ("//evil.example", "//evil.example"),
+        ("https://x.example/\"onmouseover=\"alert(1)", "<a href=\"https://x.example/&quot;onmouseover=&quot;alert(1)\">https://x.example/&quot;onmouseover=&quot;alert(1)</a>"),
+        ("https://x.example/a b", "https://x.example/a b"),
+    ])
+    func links(url: String, expected: String) {
+        #expect(HTML.link(url).html == expected)
+    }
+
+    /// What a value looks like once line breaks fold to spaces and cmark collapses nothing else.
+    static func folded(_ value: String) -> String {
+        String(value.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }).replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
+    }
+
+    static func normalizeQuotes(_ s: String) -> String {
+        s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+    }
+}
+
+import Foundation
