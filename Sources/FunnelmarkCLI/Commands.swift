@@ -51,7 +51,7 @@ enum Commands {
 
     static func build(_ raw: [String], console: Console, environment: [String: String]) throws {
         let args = try Arguments(raw, command: "build", options: ["--data", "--out", "--templates", "--config"],
-                                 flags: ["--skip-bad-rows", "--quiet"])
+                                 flags: ["--skip-bad-rows", "--quiet", "--full"])
         try noPositionals(args, command: "build")
         let quiet = args.flags.contains("--quiet")
         let out = args.options["--out"] ?? "Output"
@@ -59,9 +59,17 @@ enum Commands {
         let renderer = try PageRenderer(store: TemplateStore(overrideDirectory: templates))
         let dataset = try loadDataset(args, command: "build", console: console)
         let site = SiteWriter.siteInfo(generatedAt: try generatedAt(environment), version: Funnelmark.version)
-        let summary = try SiteWriter(outputDirectory: out, renderer: renderer, site: site).build(dataset)
+        let progress = !quiet && console.errIsTerminal ? ProgressLine(console: console, label: "pages") : nil
+        var writer = SiteWriter(outputDirectory: out, renderer: renderer, site: site,
+                                stampIsInput: environment["SOURCE_DATE_EPOCH"] != nil)
+        if let progress { writer.progress = { progress.update($0, of: $1) } }
+        let summary = try writer.build(dataset, allowIncremental: !args.flags.contains("--full"))
+        progress?.clear()
         if !quiet {
-            console.err("Built \(summary.pages) pages (\(dataset.reports.count) campaigns) into \(out)/\n")
+            let what = summary.incremental
+                ? "Updated \(summary.pagesRendered) of \(summary.pagesTotal) campaign pages"
+                : "Built \(summary.pagesTotal) campaign pages"
+            console.err("\(what), the overview and exports in \(out)/\n")
         }
     }
 
@@ -78,18 +86,6 @@ enum Commands {
         if let extra = args.positionals.first {
             throw UsageError(message: "unexpected argument \(quotedArg(extra)) for '\(command)'", command: command)
         }
-    }
-
-    // MARK: - report
-
-    static func report(_ raw: [String], console: Console, environment: [String: String]) throws {
-        let args = try Arguments(raw, command: "report", options: ["--data", "-o", "--templates", "--config"],
-                                 flags: ["--email", "--skip-bad-rows"], aliases: ["--output": "-o"])
-        guard args.positionals.count == 1, let id = args.positionals.first else {
-            throw UsageError(message: args.positionals.isEmpty ? "'report' needs a campaign ID" : "'report' takes one campaign ID", command: "report")
-        }
-        _ = id
-        throw UsageError(message: "'report' is not available in this version yet", command: "report")
     }
 
     // MARK: - metrics

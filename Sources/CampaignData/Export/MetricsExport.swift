@@ -4,16 +4,35 @@ public enum MetricsExport {
     // MARK: - JSON
 
     public static func json(_ reports: [CampaignReport]) -> String {
-        var out = "{\"campaigns\": ["
-        for (i, report) in reports.enumerated() {
-            out += i == 0 ? "\n" : ",\n"
-            out += campaignJSON(report)
-        }
-        out += reports.isEmpty ? "]}\n" : "\n]}\n"
-        return out
+        jsonChunks(reports).joined()
     }
 
-    static func campaignJSON(_ r: CampaignReport) -> String {
+    /// The same JSON in pieces of about 256 KB, so a large export is never one huge string.
+    public static func jsonChunks(_ reports: [CampaignReport]) -> JSONChunks { JSONChunks(reports: reports) }
+
+    public struct JSONChunks: Sequence, IteratorProtocol {
+        let reports: [CampaignReport]
+        var position = 0
+        var done = false
+
+        public mutating func next() -> String? {
+            if done { return nil }
+            var out = position == 0 ? "{\"campaigns\": [" : ""
+            while position < reports.count, out.utf8.count < 256 * 1024 {
+                out += position == 0 ? "\n" : ",\n"
+                out += campaignJSON(reports[position])
+                position += 1
+            }
+            if position == reports.count {
+                out += reports.isEmpty ? "]}\n" : "\n]}\n"
+                done = true
+            }
+            return out
+        }
+    }
+
+    /// One campaign's object of the JSON output.
+    public static func campaignJSON(_ r: CampaignReport) -> String {
         let c = r.campaign, m = r.metrics
         var o = "  {"
         o += "\"id\": \(jsonString(c.id)), \"name\": \(jsonString(c.displayName)), \"status\": \(jsonString(c.status.rawValue)),\n"
@@ -41,6 +60,8 @@ public enum MetricsExport {
 
     /// A JSON string literal with the escapes RFC 8259 requires.
     public static func jsonString(_ s: String) -> String {
+        // Fast path: nothing to escape.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

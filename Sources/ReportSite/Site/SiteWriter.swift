@@ -2,45 +2,77 @@ import CampaignData
 import Dispatch
 import Foundation
 import Mustache
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A failure to write the output (exit 73).
 public struct OutputError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var message: String
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
     public var description: String { "\(path): \(message)" }
 }
 
 /// What a build wrote.
 public struct BuildSummary: Sendable {
     public var outputDirectory: String
-    public var pages: Int
-    public var files: [String]
+    /// Campaign pages rendered in this build (all of them for a full build).
+    public var pagesRendered: Int
+    public var pagesTotal: Int
+    /// Whether the build reused the previous output (only changed pages rewritten).
+    public var incremental: Bool
 }
 
-/// Stage "write": renders every page into a folder beside the destination,
-/// then swaps it in, so a failed build leaves the previous output as it was.
+/// Receives progress while pages render: (pages done, pages to do).
+public typealias BuildProgress = @Sendable (Int, Int) -> Void
+
+/// Stage "write": renders pages on every core and writes them from one thread
+/// (directory writes do not scale with threads on common file systems).
+///
+/// A full build goes into a folder beside the destination that is swapped
+/// in when complete, so a failed build leaves the previous output as it was.
+/// When the output holds a manifest from an earlier build with the same
+/// templates, assets and version, only pages whose inputs changed are
+/// rendered, staged, and then moved into place, with the overview and the
+/// exports (they summarise every campaign).
 public struct SiteWriter: Sendable {
     public var outputDirectory: String
     public var renderer: PageRenderer
     public var site: SiteInfo
+    /// Whether the generated-at stamp is an input (SOURCE_DATE_EPOCH): then a
+    /// new stamp changes every page; otherwise unchanged pages keep theirs.
+    public var stampIsInput: Bool
+    public var progress: BuildProgress?
 
     /// Built-in assets, by their name under Assets/.
     public static let assetNames = ["style.css", "favicon.svg"]
+    static let manifestPath = ".funnelmark-manifest"
+    static let manifestVersion = "funnelmark-manifest 1"
 
-    public init(outputDirectory: String, renderer: PageRenderer, site: SiteInfo) {
+    public init(outputDirectory: String, renderer: PageRenderer, site: SiteInfo, stampIsInput: Bool = true, progress: BuildProgress? = nil) {
         self.outputDirectory = outputDirectory
         self.renderer = renderer
         self.site = site
+        self.stampIsInput = stampIsInput
+        self.progress = progress
     }
 
     /// Content-hashed asset paths relative to the site root ("assets/style.1a2b3c4d.css").
     public static func hashedAssets() -> [(name: String, path: String, text: String)] {
         assetNames.compactMap { name in
             guard let text = TemplateStore.asset(name) else { return nil }
-            let dot = name.lastIndex(of: ".") ?? name.endIndex
-            let hashed = "\(name[..<dot]).\(Slugs.shortHash(text))\(name[dot...])"
-            return (name, "assets/" + hashed, text)
+            return (name, "assets/" + hashedName(name, text: text), text)
         }
+    }
+
+    /// `style.css` with text T → `style.<8 hex of T's hash>.css`.
+    public static func hashedName(_ name: String, text: String) -> String {
+        let dot = name.lastIndex(of: ".") ?? name.endIndex
+        return "\(name[..<dot]).\(Slugs.shortHash(text))\(name[dot...])"
     }
 
     public static func siteInfo(title: String = "Funnelmark", generatedAt: Timestamp, version: String) -> SiteInfo {
@@ -49,85 +81,155 @@ public struct SiteWriter: Sendable {
         return SiteInfo(title: title, generatedAt: generatedAt, stylesheet: path("style.css"), favicon: path("favicon.svg"), version: version)
     }
 
-    public func build(_ dataset: Dataset) throws -> BuildSummary {
+    // MARK: - Build
+
+    public func build(_ dataset: Dataset, allowIncremental: Bool = true) throws -> BuildSummary {
         let fm = FileManager.default
         let out = URL(fileURLWithPath: outputDirectory).standardizedFileURL
         let parent = out.deletingLastPathComponent()
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(out.lastPathComponent).building-\(pid)")
-        let old = parent.appendingPathComponent(".\(out.lastPathComponent).previous-\(pid)")
+
+        var isDirectory: ObjCBool = false
+        let exists = fm.fileExists(atPath: out.path, isDirectory: &isDirectory)
+        if exists && !isDirectory.boolValue {
+            throw OutputError(path: out.path, message: "exists and is not a folder; expected a folder to write the site into")
+        }
+
+        let reports = dataset.reports
+        let slugs = Slugs.assign(reports.map(\.campaign.id))
+        let siteKey = siteFingerprint()
+        let keys = reports.indices.map { pageFingerprint(reports[$0], slug: slugs[$0], siteKey: siteKey) }
+        let previous = allowIncremental && exists ? readManifest(in: out.path, siteKey: siteKey) : nil
 
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             try? fm.removeItem(at: staging)
             try fm.createDirectory(at: staging.appendingPathComponent("campaigns"), withIntermediateDirectories: true)
-            try fm.createDirectory(at: staging.appendingPathComponent("assets"), withIntermediateDirectories: true)
         } catch {
             throw OutputError(path: outputDirectory, message: "cannot create the output folder: \(error.localizedDescription)")
         }
 
         do {
-            let files = try render(dataset, into: staging.path)
-            try swap(staging: staging, into: out, old: old)
-            return BuildSummary(outputDirectory: outputDirectory, pages: dataset.reports.count + 1, files: files)
+            var toRender = Array(reports.indices)
+            if let previous {
+                toRender = reports.indices.filter { previous[slugs[$0]] != keys[$0] }
+            } else {
+                try fm.createDirectory(at: staging.appendingPathComponent("assets"), withIntermediateDirectories: true)
+                for asset in Self.hashedAssets() { try writeFile(asset.text, to: staging.path + "/" + asset.path) }
+            }
+            try renderPages(toRender, reports: reports, slugs: slugs, into: staging.path)
+            let index = try renderer.index(PageContext.overview(reports, slugs: slugs, site: site))
+            try writeFile(index, to: staging.path + "/index.html")
+            try writeChunks(MetricsExport.jsonChunks(reports), to: staging.path + "/metrics.json")
+            try writeFile(MetricsExport.csv(reports), to: staging.path + "/metrics.csv")
+            try writeFile(manifest(slugs: slugs, keys: keys, siteKey: siteKey), to: staging.path + "/" + Self.manifestPath)
+
+            if let previous {
+                try commitIncremental(staging: staging, into: out, rendered: toRender.map { slugs[$0] },
+                                      removed: Set(previous.keys).subtracting(slugs))
+            } else {
+                try swap(staging: staging, into: out, exists: exists, pid: pid)
+            }
+            return BuildSummary(outputDirectory: outputDirectory, pagesRendered: toRender.count, pagesTotal: reports.count,
+                                incremental: previous != nil)
         } catch {
             try? fm.removeItem(at: staging)
             throw error
         }
     }
 
-    /// Writes every file of the site into `root`; returns their relative paths, sorted.
-    func render(_ dataset: Dataset, into root: String) throws -> [String] {
-        let reports = dataset.reports
-        let slugs = Slugs.assign(reports.map(\.campaign.id))
-        var written: [String] = []
+    // MARK: - Rendering
 
-        for asset in Self.hashedAssets() {
-            try write(asset.text, to: root, asset.path)
-            written.append(asset.path)
+    /// Renders the given campaigns on every core; one writer thread writes them.
+    func renderPages(_ indices: [Int], reports: [CampaignReport], slugs: [String], into root: String) throws {
+        guard !indices.isEmpty else { return }
+        let queue = WriteQueue(capacity: 256)
+        let writer = Thread {
+            queue.drain { path, text in try writeFile(text, to: path) }
         }
+        writer.stackSize = 1 << 20
+        writer.start()
 
-        // Campaign pages, on every core. Each page is independent.
-        let errors = ErrorBox()
-        let renderer = self.renderer
-        let site = self.site
-        DispatchQueue.concurrentPerform(iterations: reports.count) { i in
-            if errors.hasError { return }
-            do {
-                let context = PageContext.campaign(reports[i], slug: slugs[i], site: site, root: "../")
-                let html = try renderer.campaign(context)
-                try write(html, to: root, "campaigns/\(slugs[i]).html")
-                try write(MetricsExport.linksCSV(reports[i]), to: root, "campaigns/\(slugs[i]).links.csv")
-            } catch {
-                errors.record(i, error)
+        let renderer = self.renderer, site = self.site, progress = self.progress
+        let total = indices.count
+        let done = Counter()
+        // Chunks keep scheduling overhead low and let progress tick.
+        let chunk = 16
+        let chunks = (indices.count + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            for k in (c * chunk)..<min(indices.count, (c + 1) * chunk) {
+                if queue.failed { return }
+                let i = indices[k]
+                do {
+                    let context = PageContext.campaign(reports[i], slug: slugs[i], site: site, root: "../")
+                    let html = try renderer.campaign(context)
+                    queue.push(root + "/campaigns/\(slugs[i]).html", html)
+                    queue.push(root + "/campaigns/\(slugs[i]).links.csv", MetricsExport.linksCSV(reports[i]))
+                } catch {
+                    queue.fail(k, error)
+                    return
+                }
             }
+            let n = done.add(min(indices.count, (c + 1) * chunk) - c * chunk)
+            progress?(n, total)
         }
-        if let error = errors.first { throw error }
-        written += slugs.flatMap { ["campaigns/\($0).html", "campaigns/\($0).links.csv"] }
-
-        let index = try renderer.index(PageContext.overview(reports, slugs: slugs, site: site))
-        try write(index, to: root, "index.html")
-        try write(MetricsExport.json(reports), to: root, "metrics.json")
-        try write(MetricsExport.csv(reports), to: root, "metrics.csv")
-        written += ["index.html", "metrics.json", "metrics.csv"]
-        return written.sorted()
+        queue.finish()
+        queue.waitUntilDrained()
+        if let error = queue.firstError { throw error }
     }
 
-    func write(_ text: String, to root: String, _ relative: String) throws {
-        let path = root + "/" + relative
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw OutputError(path: path, message: "cannot write file")
-        }
+    // MARK: - Fingerprints and manifest
+
+    /// What every page depends on besides its campaign.
+    func siteFingerprint() -> String {
+        var text = "\(site.version)\n\(site.title)\n\(site.stylesheet)\n\(site.favicon)\n\(renderer.store.fingerprint())\n"
+        if stampIsInput { text += site.generatedAt.rfc3339 }
+        return String(fnv1a(Array(text.utf8)), radix: 16)
     }
+
+    /// A digest of everything a campaign page shows (data, figures, insights).
+    func pageFingerprint(_ report: CampaignReport, slug: String, siteKey: String) -> String {
+        var text = siteKey + "\n" + slug + "\n" + MetricsExport.campaignJSON(report)
+        let c = report.campaign
+        for part in [c.subject, c.preheader, c.fromName, c.fromEmail, c.scheduledAt?.rfc3339, c.sentAt?.rfc3339,
+                     c.completedAt?.rfc3339, c.audience.size.map(String.init)] {
+            text += "\n" + (part ?? "\u{1}")
+        }
+        text += "\n" + c.tags.joined(separator: "\u{1}") + "\n" + c.utm.pairs.map { $0.name + "=" + $0.value }.joined(separator: "\u{1}")
+        text += "\n" + report.insights.map { $0.evidence.joined(separator: "\u{1}") + "\u{2}" + ($0.source ?? "") + ($0.sourceURL ?? "") }.joined(separator: "\u{3}")
+        if let events = report.events { text += "\n" + String(describing: events) }
+        return String(fnv1a(Array(text.utf8)), radix: 16)
+    }
+
+    func manifest(slugs: [String], keys: [String], siteKey: String) -> String {
+        var text = Self.manifestVersion + "\n" + siteKey + "\n"
+        for (slug, key) in zip(slugs, keys).sorted(by: { $0.0 < $1.0 }) { text += slug + "\t" + key + "\n" }
+        return text
+    }
+
+    /// The previous build's page keys, if its manifest matches this build's site.
+    func readManifest(in directory: String, siteKey: String) -> [String: String]? {
+        guard let bytes = readFile(directory + "/" + Self.manifestPath) else { return nil }
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 2, lines[0] == Self.manifestVersion, lines[1] == siteKey else { return nil }
+        var keys: [String: String] = [:]
+        for line in lines.dropFirst(2) where !line.isEmpty {
+            let parts = line.split(separator: "\t")
+            guard parts.count == 2 else { return nil }
+            keys[String(parts[0])] = String(parts[1])
+        }
+        // Pages the manifest promises must still be there.
+        for slug in keys.keys where access(directory + "/campaigns/\(slug).html", F_OK) != 0 { return nil }
+        return keys
+    }
+
+    // MARK: - Putting the output in place
 
     /// Puts the staged folder in place of the output folder.
-    func swap(staging: URL, into out: URL, old: URL) throws {
+    func swap(staging: URL, into out: URL, exists: Bool, pid: Int32) throws {
         let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        let exists = fm.fileExists(atPath: out.path, isDirectory: &isDirectory)
-        if exists && !isDirectory.boolValue {
-            throw OutputError(path: out.path, message: "exists and is not a folder; expected a folder to write the site into")
-        }
+        let old = out.deletingLastPathComponent().appendingPathComponent(".\(out.lastPathComponent).previous-\(pid)")
         do {
             if exists {
                 try? fm.removeItem(at: old)
@@ -135,19 +237,120 @@ public struct SiteWriter: Sendable {
             }
             try fm.moveItem(at: staging, to: out)
         } catch {
-            // Put the previous output back if we moved it.
             if exists, !fm.fileExists(atPath: out.path) { try? fm.moveItem(at: old, to: out) }
             throw OutputError(path: out.path, message: "cannot replace the output folder: \(error.localizedDescription)")
         }
         if exists { try? fm.removeItem(at: old) }
     }
+
+    /// Moves staged pages and summaries into the existing output; the manifest goes last.
+    func commitIncremental(staging: URL, into out: URL, rendered: [String], removed: Set<String>) throws {
+        var moves = rendered.flatMap { ["campaigns/\($0).html", "campaigns/\($0).links.csv"] }
+        moves += ["index.html", "metrics.json", "metrics.csv"]
+        for relative in moves {
+            if rename(staging.path + "/" + relative, out.path + "/" + relative) != 0 {
+                throw OutputError(path: out.path + "/" + relative, message: "cannot move the new file into place: \(String(cString: strerror(errno)))")
+            }
+        }
+        for slug in removed {
+            unlink(out.path + "/campaigns/\(slug).html")
+            unlink(out.path + "/campaigns/\(slug).links.csv")
+        }
+        if rename(staging.path + "/" + Self.manifestPath, out.path + "/" + Self.manifestPath) != 0 {
+            throw OutputError(path: out.path, message: "cannot write the build manifest: \(String(cString: strerror(errno)))")
+        }
+        try? FileManager.default.removeItem(at: staging)
+    }
 }
 
-/// The first error of a parallel loop, by lowest index so reports are deterministic.
-final class ErrorBox: @unchecked Sendable {
+// MARK: - Files
+
+/// Writes a file with plain POSIX calls: the staging folder is put in place
+/// whole, so per-file atomic writes (and their fsyncs) would only cost time.
+func writeFile(_ text: String, to path: String) throws {
+    try writeChunks([text], to: path)
+}
+
+func writeChunks<S: Sequence>(_ chunks: S, to path: String) throws where S.Element == String {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    for chunk in chunks {
+        var chunk = chunk
+        try chunk.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, base + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))")
+                }
+                offset += n
+            }
+        }
+    }
+}
+
+/// A bounded queue of files to write, drained by one thread. Memory stays
+/// bounded by `capacity` pages, however many pages a build has.
+final class WriteQueue: @unchecked Sendable {
     private let lock = Lock()
+    private let slots: DispatchSemaphore
+    private let available = DispatchSemaphore(value: 0)
+    private let drained = DispatchSemaphore(value: 0)
+    private var items: [(String, String)] = []
+    private var head = 0
+    private var finished = false
     private var errors: [(Int, Error)] = []
-    var hasError: Bool { lock.withLock { !errors.isEmpty } }
-    func record(_ index: Int, _ error: Error) { lock.withLock { errors.append((index, error)) } }
-    var first: Error? { lock.withLock { errors.min { $0.0 < $1.0 }?.1 } }
+
+    init(capacity: Int) { slots = DispatchSemaphore(value: capacity) }
+
+    var failed: Bool { lock.withLock { !errors.isEmpty } }
+    var firstError: Error? { lock.withLock { errors.min { $0.0 < $1.0 }?.1 } }
+
+    func fail(_ order: Int, _ error: Error) { lock.withLock { errors.append((order, error)) } }
+
+    func push(_ path: String, _ text: String) {
+        slots.wait()
+        lock.withLock { items.append((path, text)) }
+        available.signal()
+    }
+
+    func finish() {
+        lock.withLock { finished = true }
+        available.signal()
+    }
+
+    /// Runs on the writer thread until `finish()` and the queue is empty.
+    func drain(_ write: (String, String) throws -> Void) {
+        while true {
+            available.wait()
+            while true {
+                let next: (String, String)? = lock.withLock {
+                    guard head < items.count else { return nil }
+                    let item = items[head]
+                    head += 1
+                    if head > 1024 { items.removeFirst(head); head = 0 }
+                    return item
+                }
+                guard let (path, text) = next else { break }
+                if !failed {
+                    do { try write(path, text) } catch { fail(Int.max, error) }
+                }
+                slots.signal()
+            }
+            if lock.withLock({ finished && head >= items.count }) { break }
+        }
+        drained.signal()
+    }
+
+    func waitUntilDrained() { drained.wait() }
+}
+
+/// A thread-safe running total.
+final class Counter: @unchecked Sendable {
+    private let lock = Lock()
+    private var value = 0
+    func add(_ n: Int) -> Int { lock.withLock { value += n; return value } }
 }

@@ -1,4 +1,5 @@
 import CampaignData
+import Foundation
 import Mustache
 
 /// Where a template may come from, in the order they are tried.
@@ -93,6 +94,25 @@ public final class TemplateStore: PartialResolver, @unchecked Sendable {
         let result = found
         lock.withLock { cache[name] = result }
         return result
+    }
+
+    /// A digest of every template this store can use (built-ins and the
+    /// override folder), so a build can tell whether templates changed.
+    public func fingerprint() -> String {
+        var text = ""
+        for key in EmbeddedResources.files.keys.sorted() where key.hasPrefix("Templates/") || key.hasPrefix("Assets/") {
+            text += key + "\u{0}" + (EmbeddedResources.files[key] ?? "") + "\u{0}"
+        }
+        if let directory = overrideDirectory, let walker = FileManager.default.enumerator(atPath: directory) {
+            var files: [String] = []
+            for case let relative as String in walker { files.append(relative) }
+            for relative in files.sorted() {
+                if let bytes = readFile(joinPath(directory, relative)) {
+                    text += relative + "\u{0}" + String(decoding: bytes, as: UTF8.self) + "\u{0}"
+                }
+            }
+        }
+        return String(fnv1a(Array(text.utf8)), radix: 16)
     }
 
     /// A page template (layout, campaign, index) that must exist.

@@ -1,0 +1,328 @@
+// MARK: - Renderer
+
+/// Renders a node tree against a context stack into one output string. One renderer per
+/// `Template.render` call. (A struct, so that its state needs no runtime exclusivity checks.)
+///
+/// Rendering is a loop over an explicit work stack rather than native recursion, so no
+/// template or data, however deep, can exhaust the thread's stack; runaway recursion through
+/// partials, parents and blocks stops at `RenderOptions.maxPartialDepth`.
+struct Renderer {
+    private let options: RenderOptions
+    private let partials: any PartialResolver
+    private var output = ""
+    /// Whether the output is at the start of a line of template text (where indentation goes).
+    private var atLineStart = true
+    private var contextStack: [MustacheValue]
+    /// Block overrides of the parents being expanded, outermost (highest precedence) first.
+    private var overrideStack: [[String: Block]] = []
+    /// Partials, parents and overrides being expanded.
+    private var partialDepth = 0
+    /// Node lists being rendered, innermost last.
+    private var work: [Pending] = []
+
+    /// Where nodes being rendered come from, and the indentation their lines get.
+    struct Frame {
+        var indent: String
+        var source: SourceInfo
+    }
+
+    /// A list of nodes being rendered, and what to undo when it is done.
+    private struct Pending {
+        let nodes: [Node]
+        var index = 0
+        let frame: Frame
+        let exit: Exit
+    }
+
+    private enum Exit {
+        case nothing
+        /// A section over one value: pop it off the context stack.
+        case popContext
+        /// A section over a list: pop the item, then render the body again for item `next`.
+        case nextItem(items: [MustacheValue], next: Int)
+        /// A partial, parent or override: leave it, and pop a parent's overrides.
+        case leavePartial(popsOverrides: Bool)
+    }
+
+    init(context: MustacheValue, partials: any PartialResolver, options: RenderOptions) {
+        self.contextStack = [context]
+        self.partials = partials
+        self.options = options
+    }
+
+    mutating func render(_ nodes: [Node], source: SourceInfo, capacity: Int) throws(TemplateError) -> String {
+        output.reserveCapacity(capacity)
+        work.append(Pending(nodes: nodes, frame: Frame(indent: "", source: source), exit: .nothing))
+        while var current = work.popLast() {
+            var child: Pending?
+            while child == nil, current.index < current.nodes.count {
+                let node = current.nodes[current.index]
+                current.index += 1
+                switch node {
+                case .text(let text, _):
+                    emitText(text, indent: current.frame.indent)
+                case .variable(let name, let escaped, let offset):
+                    try renderVariable(name, escaped: escaped, at: offset, in: current.frame)
+                case .section(let name, let inverted, let body, let offset):
+                    child = try enterSection(name, inverted: inverted, body: body, at: offset, in: current.frame)
+                case .partial(let reference, let indent, let offset):
+                    child = try enterPartial(reference, indent: indent, overrides: nil, at: offset, in: current.frame)
+                case .parent(let reference, let indent, let overrides, let offset):
+                    child = try enterPartial(
+                        reference, indent: indent, overrides: overrides, at: offset, in: current.frame)
+                case .block(let block):
+                    child = try enterBlock(block, in: current.frame)
+                }
+            }
+            if let child {
+                work.append(current)
+                work.append(child)
+            } else {
+                finish(current)
+            }
+        }
+        return output
+    }
+
+    // MARK: - Nodes
+
+    private mutating func renderVariable(
+        _ name: Name, escaped: Bool, at offset: Int, in frame: Frame
+    ) throws(TemplateError) {
+        guard let value = try resolve(name, at: offset, in: frame) else { return }
+        let text = try interpolation(of: value, escaped: escaped, name: name, at: offset, in: frame)
+        emitValue(text, indent: frame.indent)
+    }
+
+    /// The section's body to render next, if it renders.
+    private mutating func enterSection(
+        _ name: Name, inverted: Bool, body: [Node], at offset: Int, in frame: Frame
+    ) throws(TemplateError) -> Pending? {
+        let value = try resolve(name, at: offset, in: frame) ?? .null
+        if inverted {
+            return value.isTruthy ? nil : Pending(nodes: body, frame: frame, exit: .nothing)
+        }
+        if case .array(let items) = value {
+            guard let first = items.first else { return nil }
+            contextStack.append(first)
+            return Pending(nodes: body, frame: frame, exit: .nextItem(items: items, next: 1))
+        }
+        guard value.isTruthy else { return nil }
+        contextStack.append(value)
+        return Pending(nodes: body, frame: frame, exit: .popContext)
+    }
+
+    /// The partial (`overrides` nil) or parent (with its block overrides) to render next.
+    private mutating func enterPartial(
+        _ reference: PartialReference, indent: String, overrides: [String: Block]?, at offset: Int, in frame: Frame
+    ) throws(TemplateError) -> Pending? {
+        guard let (name, template) = try load(reference, at: offset, in: frame) else { return nil }
+        try checkDepth(name, at: offset, in: frame)
+        partialDepth += 1
+        if let overrides { overrideStack.append(overrides) }
+        return Pending(
+            nodes: template.nodes, frame: Frame(indent: frame.indent + indent, source: template.info),
+            exit: .leavePartial(popsOverrides: overrides != nil))
+    }
+
+    /// The block's content to render next: the override from the outermost parent that has
+    /// one, else its own.
+    private mutating func enterBlock(_ block: Block, in frame: Frame) throws(TemplateError) -> Pending {
+        guard let override = override(named: block.name) else {
+            let indent = frame.indent + (block.intrinsicIndent ?? "")
+            return Pending(nodes: block.body, frame: Frame(indent: indent, source: frame.source), exit: .nothing)
+        }
+        try checkDepth(block.name, at: block.offset, in: frame)
+        partialDepth += 1
+        return Pending(
+            nodes: override.body, frame: Frame(indent: frame.indent + block.siteIndent, source: override.source),
+            exit: .leavePartial(popsOverrides: false))
+    }
+
+    /// Undoes what entering `done` did; for a list section, starts the next item.
+    private mutating func finish(_ done: Pending) {
+        switch done.exit {
+        case .nothing:
+            break
+        case .popContext:
+            contextStack.removeLast()
+        case .nextItem(let items, let next):
+            contextStack.removeLast()
+            guard next < items.count else { return }
+            contextStack.append(items[next])
+            work.append(Pending(nodes: done.nodes, frame: done.frame, exit: .nextItem(items: items, next: next + 1)))
+        case .leavePartial(let popsOverrides):
+            partialDepth -= 1
+            if popsOverrides { overrideStack.removeLast() }
+        }
+    }
+
+    private func checkDepth(_ name: String, at offset: Int, in frame: Frame) throws(TemplateError) {
+        guard partialDepth < options.maxPartialDepth else {
+            throw frame.source.error(
+                at: offset,
+                "partial recursion too deep: more than \(options.maxPartialDepth) nested partials, parents or blocks "
+                    + "(does '\(name)' include itself without a stopping condition?)")
+        }
+    }
+
+    private func override(named name: String) -> Block? {
+        for overrides in overrideStack {
+            if let block = overrides[name] { return block }
+        }
+        return nil
+    }
+
+    // MARK: - Output
+
+    private mutating func emitText(_ text: String, indent: String) {
+        guard !indent.isEmpty else {
+            output += text
+            if let last = text.utf8.last { atLineStart = last == UInt8(ascii: "\n") }
+            return
+        }
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let newline = rest.utf8.firstIndex(of: UInt8(ascii: "\n"))
+            let lineEnd = newline.map { rest.utf8.index(after: $0) } ?? rest.endIndex
+            let line = rest[..<lineEnd]
+            // Empty lines stay empty: no trailing whitespace from indentation.
+            if atLineStart && line != "\n" && line != "\r\n" { output += indent }
+            output += line
+            atLineStart = line.utf8.last == UInt8(ascii: "\n")
+            rest = rest[lineEnd...]
+        }
+    }
+
+    private mutating func emitValue(_ text: String, indent: String) {
+        guard !text.isEmpty else { return }
+        if atLineStart && !indent.isEmpty { output += indent }
+        output += text
+        atLineStart = false
+    }
+
+    // MARK: - Values
+
+    private func interpolation(
+        of value: MustacheValue, escaped: Bool, name: Name, at offset: Int, in frame: Frame
+    ) throws(TemplateError) -> String {
+        switch value {
+        case .trusted(let text):
+            return text
+        case .array(let items):
+            var parts: [String] = []
+            parts.reserveCapacity(items.count)
+            for item in items {
+                parts.append(try interpolation(of: item, escaped: escaped, name: name, at: offset, in: frame))
+            }
+            return parts.joined(separator: ",")
+        case .object:
+            if options.strict {
+                throw frame.source.error(
+                    at: offset, "'\(name.text)' is an object, which cannot be inserted as text: name one of its keys")
+            }
+            return ""
+        case .null:
+            return ""
+        case .bool, .int, .double, .string:
+            let text = value.scalarText
+            if escaped { return options.escape(text) }
+            return options.escapeUnescaped?(text) ?? text
+        }
+    }
+
+    /// The value `name` refers to, or nil when nothing matches (an error when strict).
+    private func resolve(_ name: Name, at offset: Int, in frame: Frame) throws(TemplateError) -> MustacheValue? {
+        if let value = lookup(name) { return value }
+        guard options.strict else { return nil }
+        throw frame.source.error(at: offset, "unknown name '\(name.text)': \(missReason(name))")
+    }
+
+    private func lookup(_ name: Name) -> MustacheValue? {
+        guard let first = name.parts.first else { return contextStack.last }
+        var found: MustacheValue?
+        for position in stride(from: contextStack.count - 1, through: 0, by: -1) {
+            if case .object(let fields) = contextStack[position], let value = fields[first] {
+                found = value
+                break
+            }
+        }
+        guard var current = found else { return nil }
+        for part in name.parts.dropFirst() {
+            guard case .object(let fields) = current, let value = fields[part] else { return nil }
+            current = value
+        }
+        return current
+    }
+
+    /// Why `name` did not resolve, for a strict-mode message.
+    private func missReason(_ name: Name) -> String {
+        guard let first = name.parts.first else { return "the context is empty" }
+        guard var current = lookup(Name(text: first, parts: [first])) else {
+            return "no key '\(first)' in the data here"
+        }
+        var path = first
+        for part in name.parts.dropFirst() {
+            guard case .object(let fields) = current else {
+                return "'\(path)' is \(Self.kind(of: current)), not an object with key '\(part)'"
+            }
+            guard let value = fields[part] else { return "'\(path)' has no key '\(part)'" }
+            current = value
+            path += "." + part
+        }
+        return "not found"
+    }
+
+    private static func kind(of value: MustacheValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .double: "a number"
+        case .string, .trusted: "a string"
+        case .array: "a list"
+        case .object: "an object"
+        }
+    }
+
+    // MARK: - Partials
+
+    /// The partial or parent template a tag names, or nil when there is none (an error when
+    /// `missingPartialIsError`, or for an unresolved dynamic name when strict).
+    private func load(
+        _ reference: PartialReference, at offset: Int, in frame: Frame
+    ) throws(TemplateError) -> (String, Template)? {
+        let name: String
+        switch reference {
+        case .fixed(let fixed):
+            name = fixed
+        case .dynamic(let dynamic):
+            guard let value = try resolve(dynamic, at: offset, in: frame) else { return nil }
+            switch value {
+            case .string(let text), .trusted(let text):
+                name = text
+            default:
+                if options.strict {
+                    throw frame.source.error(
+                        at: offset,
+                        "dynamic partial name '\(dynamic.text)' is \(Self.kind(of: value)): expected a string")
+                }
+                return nil
+            }
+        }
+        let template: Template?
+        do {
+            template = try partials.template(named: name)
+        } catch let error as TemplateError {
+            throw error
+        } catch {
+            throw frame.source.error(at: offset, "cannot load partial '\(name)': \(error)")
+        }
+        guard let template else {
+            if options.missingPartialIsError {
+                throw frame.source.error(at: offset, "partial '\(name)' not found")
+            }
+            return nil
+        }
+        return (name, template)
+    }
+}
