@@ -38,11 +38,13 @@ enum Help {
     """
 
     static let report = """
-    Usage: funnelmark report ID --data DIR [-o FILE] [--email] [--templates DIR] [--config FILE]
+    Usage: funnelmark report ID --data DIR [-o FILE | -o -] [--email] [--templates DIR] [--config FILE] [--skip-bad-rows]
 
-    Writes one self-contained HTML report for campaign ID (CSS inlined, charts inline,
-    no external requests). With --email, an email-safe body instead (tables and inline
-    styles, no SVG, no script). Prints to stdout without -o.
+    Writes one self-contained HTML report for campaign ID: CSS inlined, charts inline,
+    the favicon as a data URI, no request to any other file or host. With --email, an
+    email-safe body instead: table layout with inline styles, no SVG, no script, under
+    102 KB. Prints to stdout without -o (or with -o -); -o FILE is written atomically.
+    An ID that is not in campaigns.json exits 65 and lists the known ids.
 
     """
 

@@ -87,18 +87,27 @@ public struct JSONParser {
 
     // MARK: - Positions
 
+    /// Column counting is incremental (the parser only moves forward), so
+    /// positions stay O(1) amortised even when a whole file is one line.
+    private var columnIndex = 0
+    private var columnValue = 1
+
     private var position: JSONPosition {
-        // Columns count characters (UTF-8 lead bytes), not bytes.
-        var column = 1
-        var i = lineStart
-        while i < index {
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
+        mutating get {
+            if columnIndex < lineStart || columnIndex > index {
+                columnIndex = lineStart
+                columnValue = 1
+            }
+            // Columns count characters (UTF-8 lead bytes), not bytes.
+            while columnIndex < index {
+                if bytes[columnIndex] & 0xC0 != 0x80 { columnValue += 1 }
+                columnIndex += 1
+            }
+            return JSONPosition(line: line, column: columnValue)
         }
-        return JSONPosition(line: line, column: column)
     }
 
-    private func fail(_ message: String, at position: JSONPosition? = nil) -> JSONSyntaxError {
+    private mutating func fail(_ message: String, at position: JSONPosition? = nil) -> JSONSyntaxError {
         JSONSyntaxError(position: position ?? self.position, message: message)
     }
 

@@ -64,39 +64,86 @@ public enum HTML {
 
 /// Escaping for values interpolated into the Markdown templates.
 ///
-/// Every ASCII punctuation character that Markdown or HTML could act on is
-/// written as a numeric character reference (`*` → `&#42;`). CommonMark
-/// treats such references as literal text in paragraphs and headings, and a
-/// browser shows them as the character inside raw HTML blocks, so the same
-/// escaping is right in both places a template may put a value. Line breaks
-/// fold to spaces so a value can never start a new block.
+/// Characters that Markdown or HTML could act on are written as numeric
+/// character references (`*` → `&#42;`). CommonMark treats such references
+/// as literal text in paragraphs and headings, and a browser shows them as
+/// the character inside raw HTML blocks, so the same escaping is right in
+/// both places a template may put a value. Line breaks fold to spaces so a
+/// value can never start a new block.
+///
+/// Everywhere: `& < > " ' \ ` * _ [ ] !` (inline syntax and HTML).
+/// At the value's start, where a block could begin: also `# - + = ~ |`,
+/// a run of digits followed by `.` or `)` (an ordered list), and spaces
+/// (an indented code block).
 public enum MarkdownEscaping {
-    /// Bytes written as references; everything else passes unchanged.
-    private static let active: Set<UInt8> = Set("!\"#$%&'()*+-.:;<=>[\\]^_`{|}~".utf8)
+    /// 1 = always escaped, 2 = escaped at the start of the value.
+    private static let table: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 256)
+        for b in "&<>\"'\\`*_[]!".utf8 { t[Int(b)] = 1 }
+        for b in "#-+=~|".utf8 { t[Int(b)] = 2 }
+        return t
+    }()
 
     public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 8)
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(text.utf8.count + 16)
-        var atStart = true
-        for b in text.utf8 {
-            switch b {
-            case 0x0A, 0x0D, 0x09, 0x0B, 0x0C:
-                scratch.append(0x20)
-            case 0x20 where atStart:
-                // Leading spaces could make an indented code block.
-                scratch.append(contentsOf: Array("&#32;".utf8))
-                continue
-            case _ where active.contains(b):
-                scratch.append(contentsOf: Array("&#\(b);".utf8))
-            default:
-                scratch.append(b)
+        var text = text
+        return text.withUTF8 { bytes -> String in
+            // Fast path: nothing to change.
+            var clean = true
+            for (i, b) in bytes.enumerated() {
+                let kind = table[Int(b)]
+                if kind == 1 || b < 0x20 || (i == 0 && (kind == 2 || b == 0x20 || (b >= 0x30 && b <= 0x39))) {
+                    clean = false
+                    break
+                }
             }
-            atStart = false
+            if clean { return String(decoding: bytes, as: UTF8.self) }
+            return escapeSlow(bytes)
         }
-        out = String(decoding: scratch, as: UTF8.self)
-        return out
+    }
+
+    private static func appendReference(_ b: UInt8, to out: inout [UInt8]) {
+        out.append(0x26) // &
+        out.append(0x23) // #
+        if b >= 100 { out.append(0x30 + b / 100) }
+        if b >= 10 { out.append(0x30 + (b / 10) % 10) }
+        out.append(0x30 + b % 10)
+        out.append(0x3B) // ;
+    }
+
+    private static func escapeSlow(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 24)
+        var atStart = true
+        var leadingDigits = 0
+        for b in bytes {
+            var byte = b
+            if byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0B || byte == 0x0C { byte = 0x20 }
+            if atStart {
+                if byte == 0x20 {
+                    appendReference(byte, to: &out)
+                    continue
+                }
+                if byte >= 0x30 && byte <= 0x39 {
+                    // Digits may be an ordered list marker ("1." or "1)"): look at what follows.
+                    out.append(byte)
+                    leadingDigits += 1
+                    continue
+                }
+                atStart = false
+                if leadingDigits > 0 {
+                    if byte == 0x2E || byte == 0x29 { appendReference(byte, to: &out); continue }
+                } else if table[Int(byte)] == 2 {
+                    appendReference(byte, to: &out)
+                    continue
+                }
+            }
+            if table[Int(byte)] == 1 || byte < 0x20 {
+                appendReference(byte, to: &out)
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
