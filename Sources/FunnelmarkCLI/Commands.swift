@@ -55,14 +55,18 @@ enum Commands {
         try noPositionals(args, command: "build")
         let quiet = args.flags.contains("--quiet")
         let out = args.options["--out"] ?? "Output"
+        let timings = environment["FUNNELMARK_TIMINGS"] != nil
+        let started = Date()
         let templates = try templatesDirectory(args)
         let renderer = try PageRenderer(store: TemplateStore(overrideDirectory: templates))
         let dataset = try loadDataset(args, command: "build", console: console)
+        if timings { console.err("stage load+insights: \(Int(Date().timeIntervalSince(started) * 1000)) ms\n") }
         let site = SiteWriter.siteInfo(generatedAt: try generatedAt(environment), version: Funnelmark.version)
         let progress = !quiet && console.errIsTerminal ? ProgressLine(console: console, label: "pages") : nil
         var writer = SiteWriter(outputDirectory: out, renderer: renderer, site: site,
                                 stampIsInput: environment["SOURCE_DATE_EPOCH"] != nil)
         if let progress { writer.progress = { progress.update($0, of: $1) } }
+        if timings { writer.stageTimer = { console.err("stage \($0): \(Int($1 * 1000)) ms\n") } }
         let summary = try writer.build(dataset, allowIncremental: !args.flags.contains("--full"))
         progress?.clear()
         if !quiet {

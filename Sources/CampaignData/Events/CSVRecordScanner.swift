@@ -64,7 +64,7 @@ func findCSVDelimiter(_ buf: UnsafeMutablePointer<UInt8>, _ from: Int, _ end: In
 }
 
 struct CSVRecordScanner: EventRecordScanner {
-    /// For each column of the header, the `EventField` raw value it feeds, or -1.
+    /// For each column of the header, the `EventField` raw value it feeds, or `EventField.discardSlot`.
     private let roles: UnsafeMutablePointer<Int8>
     private let columnCount: Int
     private(set) var scratch: UnsafeMutablePointer<UInt8>
@@ -77,7 +77,7 @@ struct CSVRecordScanner: EventRecordScanner {
     init(columns: [EventField?]) {
         columnCount = columns.count
         roles = .allocate(capacity: max(1, columns.count))
-        for (i, field) in columns.enumerated() { roles[i] = Int8(field?.rawValue ?? -1) }
+        for (i, field) in columns.enumerated() { roles[i] = Int8(field?.rawValue ?? EventField.discardSlot) }
         scratch = .allocate(capacity: scratchCapacity)
     }
 
@@ -162,11 +162,9 @@ struct CSVRecordScanner: EventRecordScanner {
             if p == end, !atEOF { return .needMore }
             if column < columnCount {
                 let role = Int(roles[column])
-                if role >= 0 {
-                    fields[role] = FieldSlice(start: contentStart, count: contentEnd - contentStart, position: fieldStart,
-                                              present: true, inScratch: false, kind: .string)
-                    if doubled { pendingUnescape |= 1 << UInt8(role) }
-                }
+                fields[role] = FieldSlice(start: contentStart, count: contentEnd - contentStart, position: fieldStart,
+                                          present: true, inScratch: false, kind: .string)
+                if doubled, role < EventField.discardSlot { pendingUnescape |= 1 << UInt8(role) }
             } else if column == columnCount {
                 extraFieldAt = fieldStart
             }
@@ -215,21 +213,18 @@ struct CSVRecordScanner: EventRecordScanner {
         let ones: UInt64 = 0x0101_0101_0101_0101, lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         let commaWord = UInt64(comma) &* ones
         // A quote matters only where a field starts (inside an unquoted field it is a character).
-        var quoteAtStart = buf[pos] == quote
+        var quoteAtStart: UInt8 = buf[pos] == quote ? 1 : 0
         var column = 0
         var fieldStart = pos
         // Wrapping arithmetic below: every index stays within the line.
         @inline(__always) func field(_ stop: Int) {
             if column < columnCount {
-                let role = Int(roles[column])
-                if role >= 0 {
-                    fields[role] = FieldSlice(start: fieldStart, count: stop &- fieldStart, position: fieldStart,
-                                              present: true, inScratch: false, kind: .string)
-                }
+                fields[Int(roles[column])] = FieldSlice(start: fieldStart, count: stop &- fieldStart, position: fieldStart,
+                                                        present: true, inScratch: false, kind: .string)
             }
             column &+= 1
             fieldStart = stop &+ 1
-            quoteAtStart = quoteAtStart || buf[fieldStart] == quote  // fieldStart ≤ contentEnd ≤ lineEnd
+            quoteAtStart |= buf[fieldStart] == quote ? 1 : 0  // fieldStart ≤ contentEnd ≤ lineEnd
         }
         /// The commas of the 8 bytes at `q`, as the high bit of each such byte (exact).
         @inline(__always) func commas(_ q: Int) -> UInt64 {
@@ -258,7 +253,7 @@ struct CSVRecordScanner: EventRecordScanner {
             for q in pos..<contentEnd where buf[q] == comma { field(q) }
         }
         field(contentEnd)
-        guard !quoteAtStart, column == columnCount else { return nil }
+        guard quoteAtStart == 0, column == columnCount else { return nil }
         return .record(end: lineEnd + 1, newlines: 1)
     }
 

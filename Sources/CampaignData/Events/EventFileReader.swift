@@ -110,7 +110,7 @@ enum EventFileReader {
         var outcome = PartOutcome(start: start, end: start)
 
         // The batch: each record's fields, start (buffer index) and line (in the part).
-        let width = EventField.allCases.count
+        let width = EventField.recordWidth
         let batch = UnsafeMutablePointer<FieldSlice>.allocate(capacity: batchSize * width)
         batch.initialize(repeating: FieldSlice(), count: batchSize * width)
         let batchStarts = UnsafeMutablePointer<Int>.allocate(capacity: batchSize)
@@ -125,6 +125,9 @@ enum EventFileReader {
             hashes.deallocate()
         }
         var batchCount = 0
+        // After the first sixteenth of a large part, size the recipient table for the whole part.
+        var sizingPoint = limit - start >= 16 << 20 ? start + (limit - start) / 16 : Int.max
+        let countAtStart = tally.recipients.count
 
         /// Records a problem at buffer index `at` in the record starting at `recordStart`
         /// on part line `recordLine`; false: stop (strict).
@@ -197,6 +200,12 @@ enum EventFileReader {
 
         reading: while true {
             if base + pos >= limit { break }
+            if base + pos >= sizingPoint {
+                let read = base + pos - start
+                let added = tally.recipients.count - countAtStart
+                tally.recipients.reserve(countAtStart + added / 16 * 17 * (limit - start) / read)
+                sizingPoint = .max
+            }
             if pos == filled {
                 if eof { break }
                 guard flush() else { break reading }

@@ -138,19 +138,19 @@ public enum EventLoader {
 
         var extras: [TallyBox] = []
         for k in 0..<partCount {
-            var outcome = try slots.get(k).get()
-            if k > 0 {
-                let previousEnd = slots.end(k - 1)
-                if previousEnd != points[k] {
-                    // The cut fell inside a quoted field: reread this part from the true record boundary.
-                    boxes[k] = TallyBox(context: context)
-                    statistics.rereadParts += 1
-                    outcome = try readPart(file, columns: columns, start: previousEnd, limit: max(points[k + 1], previousEnd),
-                                           box: boxes[k], options: options)
-                    slots.set(k, .success(outcome))
-                }
-                extras.append(boxes[k])
+            let outcome: PartOutcome
+            if k > 0, case let previousEnd = slots.end(k - 1), previousEnd != points[k] {
+                // The cut fell inside a quoted field: whatever this part found is void;
+                // reread it from the true record boundary.
+                boxes[k] = TallyBox(context: context)
+                statistics.rereadParts += 1
+                outcome = try readPart(file, columns: columns, start: previousEnd, limit: max(points[k + 1], previousEnd),
+                                       box: boxes[k], options: options)
+                slots.set(k, .success(outcome))
+            } else {
+                outcome = try slots.get(k).get()
             }
+            if k > 0 { extras.append(boxes[k]) }
             for problem in outcome.badRows where result.badRows.count < options.maxReportedBadRows {
                 result.badRows.append(BadRow(location: SourceLocation(file: file.path, line: firstLine + problem.lineInPart, column: problem.column),
                                              message: problem.message))

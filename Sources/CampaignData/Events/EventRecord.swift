@@ -33,6 +33,11 @@ enum EventField: Int, CaseIterable {
 
     static let required: [EventField] = [.campaignID, .recipient, .event, .timestamp]
 
+    /// Field slots per record: one per field, plus a last one where the CSV
+    /// scanner drops the values of unknown columns (so it never branches on them).
+    static let recordWidth = allCases.count + 1
+    static let discardSlot = allCases.count
+
     private static let names: [StaticString] = ["campaign_id", "recipient", "event", "timestamp", "url", "bounce_type", "user_agent", "machine"]
 
     static func named(_ name: UnsafeBufferPointer<UInt8>) -> EventField? {

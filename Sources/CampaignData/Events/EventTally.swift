@@ -120,7 +120,7 @@ struct EventTally: @unchecked Sendable {
         var sink: UInt64 = 0
         for i in 0..<count {
             hints[i] = -1
-            let r = RecordView(fields: batch + i * EventField.allCases.count, buffer: buffer, scratch: scratch)
+            let r = RecordView(fields: batch + i * EventField.recordWidth, buffer: buffer, scratch: scratch)
             let cf = r[.campaignID], rf = r[.recipient]
             guard cf.present, cf.count > 0, rf.present, rf.count > 0, rf.count <= maxRecipientBytes,
                   let c = campaignIndex(r.pointer(cf), cf.count) else { continue }

@@ -50,8 +50,8 @@ enum EventTallyMerge {
     /// each later table holds a later part of the last file.
     static func finish(tables boxes: [TallyBox], context: EventContext) -> [String: CampaignEvents] {
         let tables = boxes.map(\.tally)
-        mergeRecipients(tables)
-        let links = mergeLinks(tables)
+        let merged = mergeRecipients(tables)
+        let links = mergeLinks(tables, merged: merged)
 
         // Event-level figures per campaign.
         let campaignCount = context.ids.count
@@ -110,31 +110,45 @@ enum EventTallyMerge {
     /// Merges each later table's states into the earliest table holding the same
     /// recipient, and marks them merged (pointing at where they went). Both
     /// tables' slots are in hash order, so sweeping the later table's slots in
-    /// order probes the earlier one almost sequentially.
-    private static func mergeRecipients(_ tables: [EventTally]) {
-        guard tables.count > 1 else { return }
+    /// order probes the earlier one almost sequentially. Returns, per table, the
+    /// indexes of its merged states (few: recipients whose rows straddle a cut).
+    private static func mergeRecipients(_ tables: [EventTally]) -> [Set<Int>] {
+        var merged = [Set<Int>](repeating: [], count: tables.count)
+        guard tables.count > 1 else { return merged }
         let chunks = max(1, ProcessInfo.processInfo.activeProcessorCount) * 4
+        // @unchecked: each chunk writes only its own element.
+        struct ChunkResults: @unchecked Sendable { let found: UnsafeMutablePointer<[Int]> }
+        let results = ChunkResults(found: .allocate(capacity: chunks))
+        let found = results.found
+        defer { found.deallocate() }
         for k in 1..<tables.count {
             let later = tables[k].recipients
             let earlier = tables[0..<k].map(\.recipients)
             let n = later.slotCount
-            // Distinct states of `later` merge into distinct targets, so chunks never touch the same state.
+            found.initialize(repeating: [], count: chunks)
+            // Distinct states of `later` merge into distinct targets, so chunks never touch the same
+            // state; each chunk writes only its own element of `found`.
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 for slot in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {
                     let s = later.slots[slot]
                     if s == 0 { continue }
                     for j in 0..<k {
                         if let target = earlier[j].indexMatching(slot: s, of: later) {
-                            let e = later.entry(Int(s & 0xFFFF_FFFF) - 1)
+                            let index = Int(s & 0xFFFF_FFFF) - 1
+                            let e = later.entry(index)
                             mergeState(into: earlier[j].entry(target), from: e)
                             e.pointee.flags |= RecipientFlags.merged
                             e.pointee.firstEngage = Double(bitPattern: RecipientRef(table: j, index: target).bits)
+                            results.found[chunk].append(index)
                             break
                         }
                     }
                 }
             }
+            for chunk in 0..<chunks { merged[k].formUnion(found[chunk]) }
+            found.deinitialize(count: chunks)
         }
+        return merged
     }
 
     private struct MergedClick: Hashable {
@@ -143,7 +157,7 @@ enum EventTallyMerge {
     }
 
     /// Clicks and unique clicks per (campaign, url), sorted for display, by campaign index.
-    private static func mergeLinks(_ tables: [EventTally]) -> [Int: [LinkStat]] {
+    private static func mergeLinks(_ tables: [EventTally], merged: [Set<Int>]) -> [Int: [LinkStat]] {
         var global = ByteKeyIndex()
         defer { global.release() }
         var clicks: [Int] = []
@@ -160,22 +174,27 @@ enum EventTallyMerge {
             }
             remaps.append(remap)
         }
-        if tables.count == 1 {
-            unique = tables[0].linkUniqueClicks
-        } else {
-            // A pair whose recipient state is not merged is unique across tables; a merged one
-            // counts only if its canonical pair was not seen in the target table or before.
-            var localLink = [[Int]](repeating: [Int](repeating: -1, count: clicks.count), count: tables.count)
+        // A (link, recipient) pair whose recipient state is not merged is unique across
+        // tables; a merged one counts only if its canonical pair was not seen in the
+        // target table or before.
+        var localLink: [[Int]] = []
+        if merged.contains(where: { !$0.isEmpty }) {
+            localLink = [[Int]](repeating: [Int](repeating: -1, count: clicks.count), count: tables.count)
             for (k, remap) in remaps.enumerated() { for (l, g) in remap.enumerated() { localLink[k][g] = l } }
-            var seen = Set<MergedClick>()
-            for (k, t) in tables.enumerated() {
+        }
+        var seen = Set<MergedClick>()
+        for (k, t) in tables.enumerated() {
+            if merged[k].isEmpty {
+                for (l, g) in remaps[k].enumerated() { unique[g] += t.linkUniqueClicks[l] }
+            } else {
                 t.clickPairs.forEach { key in
                     let g = remaps[k][Int(key >> 32)]
-                    let e = t.recipients.entry(Int(key & 0xFFFF_FFFF))
-                    guard e.pointee.flags & RecipientFlags.merged != 0 else {
+                    let index = Int(key & 0xFFFF_FFFF)
+                    guard merged[k].contains(index) else {
                         unique[g] += 1
                         return
                     }
+                    let e = t.recipients.entry(index)
                     let ref = RecipientRef(bits: e.pointee.firstEngage.bitPattern)
                     let l = localLink[ref.table][g]
                     if l >= 0, tables[ref.table].clickPairs.contains(PairSet.key(l, ref.index)) { return }

@@ -247,6 +247,12 @@ struct RecipientTable: @unchecked Sendable {
         return index
     }
 
+    /// Makes room for `expected` states without growing step by step (each step
+    /// rehashes and touches fresh memory).
+    mutating func reserve(_ expected: Int) {
+        while expected * 10 > slotCount * 7, slotCount < 1 << 32 { grow() }
+    }
+
     /// Doubles the slots. Old slots are in home-position order, so this is a
     /// sequential sweep; a run that wraps past the end is placed after the rest.
     private mutating func grow() {

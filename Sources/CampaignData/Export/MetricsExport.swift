@@ -8,23 +8,31 @@ public enum MetricsExport {
     }
 
     /// The same JSON in pieces of about 256 KB, so a large export is never one huge string.
-    public static func jsonChunks(_ reports: [CampaignReport]) -> JSONChunks { JSONChunks(reports: reports) }
+    public static func jsonChunks(_ reports: [CampaignReport]) -> JSONChunks {
+        JSONChunks(count: reports.count) { campaignJSON(reports[$0]) }
+    }
+
+    /// The JSON from campaign objects already made with `campaignJSON`.
+    public static func jsonChunks(campaignJSONs: [String]) -> JSONChunks {
+        JSONChunks(count: campaignJSONs.count) { campaignJSONs[$0] }
+    }
 
     public struct JSONChunks: Sequence, IteratorProtocol {
-        let reports: [CampaignReport]
+        let count: Int
+        let item: (Int) -> String
         var position = 0
         var done = false
 
         public mutating func next() -> String? {
             if done { return nil }
             var out = position == 0 ? "{\"campaigns\": [" : ""
-            while position < reports.count, out.utf8.count < 256 * 1024 {
+            while position < count, out.utf8.count < 256 * 1024 {
                 out += position == 0 ? "\n" : ",\n"
-                out += campaignJSON(reports[position])
+                out += item(position)
                 position += 1
             }
-            if position == reports.count {
-                out += reports.isEmpty ? "]}\n" : "\n]}\n"
+            if position == count {
+                out += count == 0 ? "]}\n" : "\n]}\n"
                 done = true
             }
             return out

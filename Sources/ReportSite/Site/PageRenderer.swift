@@ -7,6 +7,7 @@ public struct PageRenderer: Sendable {
     let layout: Template
     let campaignPage: Template
     let indexPage: Template
+    let monthPage: Template
 
     /// Values in Markdown templates: Markdown- and HTML-safe, even in `{{{ }}}`.
     static let markdownOptions: RenderOptions = {
@@ -27,6 +28,7 @@ public struct PageRenderer: Sendable {
         layout = try store.page("layout")
         campaignPage = try store.page("campaign")
         indexPage = try store.page("index")
+        monthPage = try store.page("month")
     }
 
     public func campaign(_ context: MustacheValue) throws -> String {
@@ -35,6 +37,10 @@ public struct PageRenderer: Sendable {
 
     public func index(_ context: MustacheValue) throws -> String {
         try page(indexPage, context)
+    }
+
+    public func month(_ context: MustacheValue) throws -> String {
+        try page(monthPage, context)
     }
 
     /// Renders a Markdown page template and wraps it in the layout.

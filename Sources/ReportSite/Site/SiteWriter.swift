@@ -47,6 +47,8 @@ public struct SiteWriter: Sendable {
     /// new stamp changes every page; otherwise unchanged pages keep theirs.
     public var stampIsInput: Bool
     public var progress: BuildProgress?
+    /// Receives each stage's name and duration in seconds (for --timings).
+    public var stageTimer: (@Sendable (String, Double) -> Void)?
 
     /// Built-in assets, by their name under Assets/.
     public static let assetNames = ["style.css", "favicon.svg"]
@@ -96,11 +98,15 @@ public struct SiteWriter: Sendable {
             throw OutputError(path: out.path, message: "exists and is not a folder; expected a folder to write the site into")
         }
 
+        var clock = StageClock(report: stageTimer)
         let reports = dataset.reports
         let slugs = Slugs.assign(reports.map(\.campaign.id))
         let siteKey = siteFingerprint()
-        let keys = reports.indices.map { pageFingerprint(reports[$0], slug: slugs[$0], siteKey: siteKey) }
+        // Each campaign's JSON feeds both its fingerprint and metrics.json; compute it once, on every core.
+        let jsons = parallelMap(reports.count) { MetricsExport.campaignJSON(reports[$0]) }
+        let keys = parallelMap(reports.count) { pageFingerprint(reports[$0], json: jsons[$0], slug: slugs[$0], siteKey: siteKey) }
         let previous = allowIncremental && exists ? readManifest(in: out.path, siteKey: siteKey) : nil
+        clock.lap("fingerprint")
 
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -119,18 +125,30 @@ public struct SiteWriter: Sendable {
                 for asset in Self.hashedAssets() { try writeFile(asset.text, to: staging.path + "/" + asset.path) }
             }
             try renderPages(toRender, reports: reports, slugs: slugs, into: staging.path)
+            clock.lap("render")
             let index = try renderer.index(PageContext.overview(reports, slugs: slugs, site: site))
             try writeFile(index, to: staging.path + "/index.html")
-            try writeChunks(MetricsExport.jsonChunks(reports), to: staging.path + "/metrics.json")
+            let months = reports.count > PageContext.overviewLimit ? PageContext.months(reports) : []
+            if !months.isEmpty {
+                try FileManager.default.createDirectory(atPath: staging.path + "/months", withIntermediateDirectories: true)
+                let pages = try parallelMapThrowing(months.count) { [renderer, site] p in
+                    try renderer.month(PageContext.month(months, at: p, reports: reports, slugs: slugs, site: site))
+                }
+                for (p, html) in pages.enumerated() { try writeFile(html, to: staging.path + "/" + months[p].fileName) }
+            }
+            clock.lap("overview")
+            try writeChunks(MetricsExport.jsonChunks(campaignJSONs: jsons), to: staging.path + "/metrics.json")
             try writeFile(MetricsExport.csv(reports), to: staging.path + "/metrics.csv")
             try writeFile(manifest(slugs: slugs, keys: keys, siteKey: siteKey), to: staging.path + "/" + Self.manifestPath)
+            clock.lap("exports")
 
             if let previous {
                 try commitIncremental(staging: staging, into: out, rendered: toRender.map { slugs[$0] },
-                                      removed: Set(previous.keys).subtracting(slugs))
+                                      removed: Set(previous.keys).subtracting(slugs), months: months.map(\.fileName))
             } else {
                 try swap(staging: staging, into: out, exists: exists, pid: pid)
             }
+            clock.lap("swap")
             return BuildSummary(outputDirectory: outputDirectory, pagesRendered: toRender.count, pagesTotal: reports.count,
                                 incremental: previous != nil)
         } catch {
@@ -189,8 +207,8 @@ public struct SiteWriter: Sendable {
     }
 
     /// A digest of everything a campaign page shows (data, figures, insights).
-    func pageFingerprint(_ report: CampaignReport, slug: String, siteKey: String) -> String {
-        var text = siteKey + "\n" + slug + "\n" + MetricsExport.campaignJSON(report)
+    func pageFingerprint(_ report: CampaignReport, json: String, slug: String, siteKey: String) -> String {
+        var text = siteKey + "\n" + slug + "\n" + json
         let c = report.campaign
         for part in [c.subject, c.preheader, c.fromName, c.fromEmail, c.scheduledAt?.rfc3339, c.sentAt?.rfc3339,
                      c.completedAt?.rfc3339, c.audience.size.map(String.init)] {
@@ -244,9 +262,14 @@ public struct SiteWriter: Sendable {
     }
 
     /// Moves staged pages and summaries into the existing output; the manifest goes last.
-    func commitIncremental(staging: URL, into out: URL, rendered: [String], removed: Set<String>) throws {
+    func commitIncremental(staging: URL, into out: URL, rendered: [String], removed: Set<String>, months: [String]) throws {
         var moves = rendered.flatMap { ["campaigns/\($0).html", "campaigns/\($0).links.csv"] }
-        moves += ["index.html", "metrics.json", "metrics.csv"]
+        moves += ["index.html", "metrics.json", "metrics.csv"] + months
+        let fm = FileManager.default
+        // Month pages are rewritten every time; drop the ones no longer needed.
+        let oldMonths = (try? fm.contentsOfDirectory(atPath: out.path + "/months")) ?? []
+        for name in oldMonths where !months.contains("months/" + name) { unlink(out.path + "/months/" + name) }
+        if !months.isEmpty { try? fm.createDirectory(atPath: out.path + "/months", withIntermediateDirectories: true) }
         for relative in moves {
             if rename(staging.path + "/" + relative, out.path + "/" + relative) != 0 {
                 throw OutputError(path: out.path + "/" + relative, message: "cannot move the new file into place: \(String(cString: strerror(errno)))")
@@ -346,6 +369,42 @@ final class WriteQueue: @unchecked Sendable {
     }
 
     func waitUntilDrained() { drained.wait() }
+}
+
+/// `transform(i)` for every index, computed on every core, in order.
+func parallelMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+    let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+    results.initialize(repeating: nil)
+    defer { results.deallocate() }
+    let box = UncheckedBuffer(results)
+    let chunk = 64
+    DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
+        for i in (c * chunk)..<min(count, (c + 1) * chunk) { box.buffer[i] = transform(i) }
+    }
+    return results.map { $0! }
+}
+
+/// `parallelMap` for a transform that can fail; the first failure (by index) is thrown.
+func parallelMapThrowing<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) throws -> T) throws -> [T] {
+    let results = parallelMap(count) { i -> Result<T, Error> in Result { try transform(i) } }
+    return try results.map { try $0.get() }
+}
+
+/// Lets disjoint indices of one buffer be written from several threads.
+struct UncheckedBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T?>
+    init(_ buffer: UnsafeMutableBufferPointer<T?>) { self.buffer = buffer }
+}
+
+/// Times consecutive stages of a build.
+struct StageClock {
+    let report: (@Sendable (String, Double) -> Void)?
+    var last = Date()
+    mutating func lap(_ name: String) {
+        let now = Date()
+        report?(name, now.timeIntervalSince(last))
+        last = now
+    }
 }
 
 /// A thread-safe running total.

@@ -293,7 +293,10 @@ public enum PageContext {
         var object: [String: MustacheValue] = ["all": .array(insights.map(item)), "has_any": .bool(!insights.isEmpty)]
         var groupList: [MustacheValue] = []
         for (key, label, kind) in groups {
-            let items = insights.filter { $0.kind == kind }.map(item)
+            // The analyst's summary paragraph leads its group; the rest keep the engine's order (most severe first).
+            var ofKind = insights.filter { $0.kind == kind }
+            if let i = ofKind.firstIndex(where: { $0.id == "summary" }) { ofKind.insert(ofKind.remove(at: i), at: 0) }
+            let items = ofKind.map(item)
             object[key] = .array(items)
             if !items.isEmpty {
                 groupList.append(.object(["key": .string(key), "label": .string(label), "items": .array(items)]))
@@ -318,32 +321,96 @@ public enum PageContext {
 
     // MARK: - Overview page
 
+    /// Above this many campaigns the overview shows the newest ones and links
+    /// to one page per month, so it stays light (about 60 KB) at any size.
+    public static let overviewLimit = 100
+
+    /// One overview row, with links relative to a page at `root`.
+    static func overviewRow(_ r: CampaignReport, slug: String, root: String) -> MustacheValue {
+        let c = r.campaign, m = r.metrics
+        let shows = m.source != .none && (c.status == .sent || c.status == .sending)
+        func rate(_ v: Double?) -> MustacheValue { .string(shows ? Format.percent(v) : "—") }
+        let when = c.sentAt ?? c.scheduledAt
+        return .object([
+            "name": .string(c.displayName),
+            "url": .trusted(root + "campaigns/" + slug + ".html"),
+            "status": .string(c.status.rawValue),
+            "status_label": .string(c.status.label),
+            "date": .string(when.map(Format.date) ?? "—"),
+            "date_iso": when.map { .string($0.rfc3339) } ?? .null,
+            "date_note": .string(c.sentAt != nil ? "" : c.scheduledAt != nil ? "scheduled" : ""),
+            "audience": .string(m.funnel.audience > 0 || c.audience.size != nil ? Format.count(m.funnel.audience) : "—"),
+            "delivery": rate(m.rates.delivery),
+            "open": rate(m.rates.open),
+            "click": rate(m.rates.click),
+            "bounce": rate(m.rates.bounce),
+            "unsubscribe": rate(m.rates.unsubscribe),
+            "bounce_tone": .string(shows ? tone(m.rates.bounce, warnAbove: 0.02, criticalAbove: 0.05).rawValue : "neutral"),
+            "unsubscribe_tone": .string(shows ? tone(m.rates.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01).rawValue : "neutral"),
+            "top_severity": .string(r.insights.map(\.severity).max()?.rawValue ?? "info"),
+        ])
+    }
+
+    /// A month of campaigns: key "2026-06" (or "undated"), label "June 2026".
+    public struct MonthGroup: Sendable {
+        public var key: String
+        public var label: String
+        /// Indices into the reports, newest first.
+        public var indices: [Int]
+        public var fileName: String { "months/\(key).html" }
+    }
+
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                             "October", "November", "December"]
+
+    /// Campaigns grouped by the month of their send (else scheduled) time, newest month first; undated last.
+    public static func months(_ reports: [CampaignReport]) -> [MonthGroup] {
+        var groups: [String: MonthGroup] = [:]
+        var keys: [String] = []
+        for i in overviewOrder(reports) {
+            let when = reports[i].campaign.sentAt ?? reports[i].campaign.scheduledAt
+            let key = when.map(Format.monthKey) ?? "undated"
+            if groups[key] == nil {
+                let label = when.map { "\(monthNames[$0.civil.month - 1]) \($0.civil.year)" } ?? "Not yet scheduled"
+                groups[key] = MonthGroup(key: key, label: label, indices: [])
+                keys.append(key)
+            }
+            groups[key]!.indices.append(i)
+        }
+        return keys.map { groups[$0]! }
+    }
+
+    /// The context of one month's page (under months/).
+    public static func month(_ months: [MonthGroup], at position: Int, reports: [CampaignReport], slugs: [String], site: SiteInfo) -> MustacheValue {
+        let group = months[position]
+        func neighbour(_ p: Int) -> MustacheValue {
+            guard months.indices.contains(p) else { return .null }
+            return .object(["label": .string(months[p].label), "url": .trusted("../" + months[p].fileName)])
+        }
+        return .object([
+            "site": siteValue(site, root: "../"),
+            "page": .object([
+                "title": .string("\(group.label) · \(site.title) campaign reports"),
+                "description": .string("\(Format.count(group.indices.count)) email campaigns of \(group.label): delivery, opens, clicks, bounces and unsubscribes."),
+                "kind": .string("month"),
+            ]),
+            "month": .object(["key": .string(group.key), "label": .string(group.label), "count": .string(Format.count(group.indices.count))]),
+            "newer": neighbour(position - 1),
+            "older": neighbour(position + 1),
+            "campaigns": .array(group.indices.map { overviewRow(reports[$0], slug: slugs[$0], root: "../") }),
+            "has_campaigns": .bool(!group.indices.isEmpty),
+        ])
+    }
+
+    // MARK: - Overview page
+
     public static func overview(_ reports: [CampaignReport], slugs: [String], site: SiteInfo) -> MustacheValue {
         let order = overviewOrder(reports)
-        let rows = order.map { i -> MustacheValue in
-            let r = reports[i], c = r.campaign, m = r.metrics
-            let shows = m.source != .none && (c.status == .sent || c.status == .sending)
-            func rate(_ v: Double?) -> MustacheValue { .string(shows ? Format.percent(v) : "—") }
-            let when = c.sentAt ?? c.scheduledAt
-            return .object([
-                "name": .string(c.displayName),
-                "url": .trusted("campaigns/" + slugs[i] + ".html"),
-                "status": .string(c.status.rawValue),
-                "status_label": .string(c.status.label),
-                "date": .string(when.map(Format.date) ?? "—"),
-                "date_iso": when.map { .string($0.rfc3339) } ?? .null,
-                "date_note": .string(c.sentAt != nil ? "" : c.scheduledAt != nil ? "scheduled" : ""),
-                "audience": .string(m.funnel.audience > 0 || c.audience.size != nil ? Format.count(m.funnel.audience) : "—"),
-                "delivery": rate(m.rates.delivery),
-                "open": rate(m.rates.open),
-                "click": rate(m.rates.click),
-                "bounce": rate(m.rates.bounce),
-                "unsubscribe": rate(m.rates.unsubscribe),
-                "bounce_tone": .string(shows ? tone(m.rates.bounce, warnAbove: 0.02, criticalAbove: 0.05).rawValue : "neutral"),
-                "unsubscribe_tone": .string(shows ? tone(m.rates.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01).rawValue : "neutral"),
-                "top_severity": .string(r.insights.map(\.severity).max()?.rawValue ?? "info"),
-            ])
-        }
+        let paged = reports.count > overviewLimit
+        let rows = (paged ? Array(order.prefix(overviewLimit)) : order).map { overviewRow(reports[$0], slug: slugs[$0], root: "") }
+        let monthList: [MustacheValue] = paged ? months(reports).map {
+            .object(["label": .string($0.label), "count": .string(Format.count($0.indices.count)), "url": .trusted($0.fileName)])
+        } : []
         // Totals across sent campaigns.
         var total = Counts()
         var sentCount = 0
@@ -373,6 +440,9 @@ public enum PageContext {
             ]),
             "campaigns": .array(rows),
             "campaign_count": .string(Format.count(reports.count)),
+            "paged": .bool(paged),
+            "shown_count": .string(Format.count(rows.count)),
+            "months": .array(monthList),
             "has_campaigns": .bool(!reports.isEmpty),
             "statuses": .array(statusCounts),
             "totals": .object([
