@@ -29,11 +29,20 @@ report: build
 	@echo "Open Output/index.html in a browser."
 
 ## test: Swift tests (unit, spec conformance, golden files, end to end), then the browser check
-test: swift-test
+test: swift-test browser-test
 
 swift-test: deps
 	$(SWIFT) build -c $(CONFIG) --product funnelmark
 	FUNNELMARK_BIN=$(abspath $(BIN)) $(SWIFT) test
+
+## browser-test: every generated page in Chromium (axe, vnu, console, network, phones, links)
+BROWSER_SITE = .build/browser-site
+browser-test: build
+	rm -rf $(BROWSER_SITE) && mkdir -p $(BROWSER_SITE)-extra
+	$(BIN) build --data Examples --out $(BROWSER_SITE) --quiet
+	$(BIN) report 2026-04-reactivation --data Examples -o $(BROWSER_SITE)-extra/report.html
+	$(BIN) report 2026-04-reactivation --data Examples --email -o $(BROWSER_SITE)-extra/email.html
+	Tests/browser/run.sh $(BROWSER_SITE) $(BROWSER_SITE)-extra/report.html --email $(BROWSER_SITE)-extra/email.html
 
 clean:
 	rm -rf .build Output/*
