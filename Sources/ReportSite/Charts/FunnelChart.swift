@@ -13,12 +13,11 @@ public struct FunnelChart: Sendable {
         self.idPrefix = idPrefix
     }
 
-    // Geometry, in viewBox units.
-    static let width = 640.0
-    static let rowHeight = 58.0
-    static let labelWidth = 112.0
-    static let valueWidth = 170.0
-    static var barWidth: Double { width - labelWidth - valueWidth - 16 }
+    // Geometry, in viewBox units: a narrow, stacked layout (label and figures
+    // above each bar) so the text stays legible when a phone scales it down.
+    static let width = 480.0
+    static let rowHeight = 66.0
+    static var barWidth: Double { width }
 
     /// The long description read by screen readers.
     public var description: String {
@@ -45,28 +44,26 @@ public struct FunnelChart: Sendable {
         var s = "<svg class=\"chart funnel-chart\" viewBox=\"0 0 \(n(Self.width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(titleID) \(descID)\" preserveAspectRatio=\"xMinYMin meet\">"
         s += "<title id=\"\(titleID)\">Campaign funnel</title>"
         s += "<desc id=\"\(descID)\">\(HTML.escape(description))</desc>"
-        let x0 = Self.labelWidth
-        let valueX = Self.width - Self.valueWidth + 8
         let largest = funnel.largestDropOff
         for (i, stage) in stages.enumerated() {
             let y = Double(i) * Self.rowHeight
-            s += "<g class=\"stage stage-\(stage.stage.rawValue)\">"
-            s += "<text class=\"stage-label\" x=\"0\" y=\"\(n(y + 27))\">\(stage.stage.label)</text>"
-            if i > 0 {
-                let previous = stages[i - 1]
-                s += "<rect class=\"bar-previous\" x=\"\(n(x0))\" y=\"\(n(y + 10))\" width=\"\(n(w(previous.count)))\" height=\"24\" rx=\"3\"/>"
-            }
-            s += "<rect class=\"bar\" x=\"\(n(x0))\" y=\"\(n(y + 10))\" width=\"\(n(max(w(stage.count), stage.count > 0 ? 1.5 : 0)))\" height=\"24\" rx=\"3\"/>"
-            s += "<text class=\"stage-value\" x=\"\(n(valueX))\" y=\"\(n(y + 22))\">\(Format.count(stage.count))</text>"
             let pct = stage.percentOfAudience.map { Format.percentValue($0) } ?? "—"
-            s += "<text class=\"stage-percent\" x=\"\(n(valueX))\" y=\"\(n(y + 40))\">\(pct) of audience</text>"
+            s += "<g class=\"stage stage-\(stage.stage.rawValue)\">"
+            s += "<text class=\"stage-label\" x=\"0\" y=\"\(n(y + 16))\">\(stage.stage.label)</text>"
+            s += "<text class=\"stage-value\" x=\"\(n(Self.width))\" y=\"\(n(y + 16))\" text-anchor=\"end\">\(Format.count(stage.count)) <tspan class=\"stage-percent\">· \(pct)</tspan></text>"
+            if i > 0 {
+                s += "<rect class=\"bar-previous\" x=\"0\" y=\"\(n(y + 23))\" width=\"\(n(w(stages[i - 1].count)))\" height=\"18\" rx=\"3\"/>"
+            }
+            s += "<rect class=\"bar\" x=\"0\" y=\"\(n(y + 23))\" width=\"\(n(max(w(stage.count), stage.count > 0 ? 1.5 : 0)))\" height=\"18\" rx=\"3\"/>"
             if i > 0 {
                 let drop = Funnel.DropOff(from: stages[i - 1], to: stage)
                 if drop.lost > 0 {
                     let isLargest = largest.map { $0.from.stage == drop.from.stage } ?? false
                     var note = "−\(Format.count(drop.lost))"
                     if let f = drop.lostFraction { note += " (−\(Format.percent(f)))" }
-                    s += "<text class=\"drop\(isLargest ? " drop-largest" : "")\" x=\"\(n(x0))\" y=\"\(n(y + 50))\">\(note)\(isLargest ? " largest drop" : "")</text>"
+                    note += " from \(drop.from.stage.label.lowercased())"
+                    if isLargest { note += " · largest drop" }
+                    s += "<text class=\"drop\(isLargest ? " drop-largest" : "")\" x=\"0\" y=\"\(n(y + 56))\">\(note)</text>"
                 }
             }
             s += "</g>"
