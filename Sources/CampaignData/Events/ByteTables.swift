@@ -212,7 +212,8 @@ struct ByteKeyIndex {
 // MARK: - PairSet
 
 /// A set of nonzero-hashed 64-bit keys (a link index and a recipient index
-/// packed into one word). `UInt64.max` marks an empty slot.
+/// packed into one word). `UInt64.max` marks an empty slot: it would be link
+/// and recipient index 2³² − 1, which the tables never reach.
 struct PairSet {
     private var slots: UnsafeMutablePointer<UInt64>
     private var slotMask: Int

@@ -4,7 +4,8 @@ import Glibc
 // that grows with the data. Its size is bounded by distinct (campaign,
 // recipient) pairs, never by the number of events: 32 bytes of state per
 // pair, the recipient's bytes once in an arena, and an 8-byte slot at a load
-// factor of at most 0.7.
+// factor of at most 0.7. Each parallel part of a file has its own table, so a
+// recipient whose rows fall in two parts is held twice until the final merge.
 
 /// What one recipient did in one campaign, as bits.
 struct RecipientFlags {

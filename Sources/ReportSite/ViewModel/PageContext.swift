@@ -51,6 +51,7 @@ public enum PageContext {
             "has_links": .bool(!m.links.isEmpty),
             "insights": insightsValue(report.insights),
             "methodology": methodologyValue(report, site: site),
+            "engagement": engagementValue(report.events, show: hasFigures),
         ]
         if status == .sending {
             let audience = m.funnel.audience
@@ -303,6 +304,42 @@ public enum PageContext {
             }
         }
         object["groups"] = .array(groupList)
+        return .object(object)
+    }
+
+    /// Event-level extras: the engagement timeline, time to first open, email clients and devices.
+    static func engagementValue(_ events: CampaignEvents?, show: Bool) -> MustacheValue {
+        guard show, let events else { return .object(["show": .bool(false)]) }
+        func shares(_ list: [ClientBreakdown.Share]) -> MustacheValue {
+            let total = list.reduce(0) { $0 + $1.recipients }
+            return .array(list.map {
+                .object(["name": .string($0.name), "count": .string(Format.count($0.recipients)),
+                         "percent": .string(total > 0 ? Format.percent(Double($0.recipients) / Double(total)) : "—")])
+            })
+        }
+        var object: [String: MustacheValue] = [
+            "show": .bool(true),
+            "median_first_open": events.medianSecondsToFirstOpen.map { .string(Format.duration(seconds: $0)) } ?? .null,
+            "clients": shares(events.clients.clients),
+            "devices": shares(events.clients.devices),
+            "platforms": shares(events.clients.platforms),
+            "has_clients": .bool(!events.clients.clients.isEmpty),
+            "events": .string(Format.count(events.eventCount)),
+            "timeline": .null,
+        ]
+        if let timeline = events.timeline {
+            let chart = TimelineChart(timeline: timeline)
+            let days = chart.days.enumerated().map { d, v -> MustacheValue in
+                let date = Timestamp(epochSeconds: timeline.start.epochSeconds + Double(d * 86_400), utcOffsetSeconds: timeline.start.utcOffsetSeconds)
+                return .object(["label": .string("Day \(d + 1) (\(Format.date(date)))"), "opens": .string(Format.count(v.opens)), "clicks": .string(Format.count(v.clicks))])
+            }
+            object["timeline"] = .object([
+                "chart": .trusted(chart.svg.html),
+                "description": .string(chart.description),
+                "start": .string(Format.dateTime(timeline.start)),
+                "days": .array(days),
+            ])
+        }
         return .object(object)
     }
 
