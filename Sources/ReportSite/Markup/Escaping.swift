@@ -1,3 +1,5 @@
+import Mustache
+
 /// A piece of HTML that Funnelmark made itself (cmark output, a chart, a
 /// component) and may therefore reach the page unescaped. Data never
 /// becomes `TrustedHTML` except through `HTML.text(_:)`, which escapes it.
@@ -19,27 +21,7 @@ public struct TrustedHTML: Sendable, Equatable, CustomStringConvertible {
 public enum HTML {
     /// Escapes all five HTML-special characters `& < > " '`, for text,
     /// attribute values and SVG text alike.
-    public static func escape(_ text: String) -> String {
-        var needs = false
-        for b in text.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 {
-            needs = true
-            break
-        }
-        if !needs { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: String) -> String { RenderOptions.escapeHTML(text) }
 
     /// Data as escaped, trusted HTML text.
     public static func text(_ text: String) -> TrustedHTML { TrustedHTML(unchecked: escape(text)) }

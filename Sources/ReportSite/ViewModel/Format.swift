@@ -2,16 +2,8 @@ import CampaignData
 
 /// Deterministic, locale-independent formatting of figures for readers.
 public enum Format {
-    /// 1234567 → "1,234,567".
-    public static func count(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return value < 0 ? "-" + out : out
-    }
+    /// 1234567 → "1,234,567" (the same text the insights quote).
+    public static func count(_ value: Int) -> String { FigureText.count(value) }
 
     /// A fraction as a percentage: one decimal from 1% up, two below 1%, "—" when undefined.
     public static func percent(_ fraction: Double?) -> String {
