@@ -66,25 +66,45 @@ public enum MetricsExport {
         return "\(value)"
     }
 
-    /// A JSON string literal with the escapes RFC 8259 requires.
+    /// A JSON string literal with the escapes RFC 8259 requires (and U+2028/U+2029 escaped for JavaScript).
     public static func jsonString(_ s: String) -> String {
-        // Fast path: nothing to escape.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) { return "\"" + s + "\"" }
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar == "\u{2028}" || scalar == "\u{2029}":
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        var s = s
+        return s.withUTF8 { bytes -> String in
+            var needs = false
+            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 {
+                needs = true
+                break
             }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 2 + (needs ? 16 : 0))
+            out.append(0x22)
+            if !needs {
+                out.append(contentsOf: bytes)
+            } else {
+                let hex = Array("0123456789abcdef".utf8)
+                var i = 0
+                while i < bytes.count {
+                    let b = bytes[i]
+                    switch b {
+                    case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                    case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                    case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                    case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                    case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                    case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                        out.append(contentsOf: Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
+                        i += 3
+                        continue
+                    case _ where b < 0x20:
+                        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                    default: out.append(b)
+                    }
+                    i += 1
+                }
+            }
+            out.append(0x22)
+            return String(decoding: out, as: UTF8.self)
         }
-        return out + "\""
     }
 
     // MARK: - CSV

@@ -5,7 +5,8 @@ public enum InsightEngine {
     /// anomaly, recommendation; then severity most severe first; then rule table order).
     public static func insights(for inputs: [InsightInput], config: InsightConfig) -> [[Insight]] {
         let history = AccountHistory(inputs: inputs, window: config.historyWindow)
-        return inputs.indices.map { i in
+        // Each campaign's rules read only its own figures and the (shared, read-only) history.
+        return parallelMap(inputs.count) { i in
             insights(for: inputs[i], previous: history.previous(before: i), config: config)
         }
     }

@@ -102,10 +102,6 @@ public struct SiteWriter: Sendable {
         let reports = dataset.reports
         let slugs = Slugs.assign(reports.map(\.campaign.id))
         let siteKey = siteFingerprint()
-        // Each campaign's JSON feeds both its fingerprint and metrics.json; compute it once, on every core.
-        let jsons = parallelMap(reports.count) { MetricsExport.campaignJSON(reports[$0]) }
-        let keys = parallelMap(reports.count) { pageFingerprint(reports[$0], json: jsons[$0], slug: slugs[$0], siteKey: siteKey) }
-        let previous = allowIncremental && exists ? readManifest(in: out.path, siteKey: siteKey) : nil
         clock.lap("fingerprint")
 
         do {
@@ -117,6 +113,15 @@ public struct SiteWriter: Sendable {
         }
 
         do {
+            // Each campaign's JSON feeds both its fingerprint and metrics.json: compute it once, on
+            // every core, write metrics.json at once and let the strings go before pages render.
+            let keys: [String] = try {
+                let jsons = parallelMap(reports.count) { MetricsExport.campaignJSON(reports[$0]) }
+                try writeChunks(MetricsExport.jsonChunks(campaignJSONs: jsons), to: staging.path + "/metrics.json")
+                return parallelMap(reports.count) { pageFingerprint(reports[$0], json: jsons[$0], slug: slugs[$0], siteKey: siteKey) }
+            }()
+            let previous = allowIncremental && exists ? readManifest(in: out.path, siteKey: siteKey) : nil
+            clock.lap("fingerprint and metrics.json")
             var toRender = Array(reports.indices)
             if let previous {
                 toRender = reports.indices.filter { previous[slugs[$0]] != keys[$0] }
@@ -137,7 +142,6 @@ public struct SiteWriter: Sendable {
                 for (p, html) in pages.enumerated() { try writeFile(html, to: staging.path + "/" + months[p].fileName) }
             }
             clock.lap("overview")
-            try writeChunks(MetricsExport.jsonChunks(campaignJSONs: jsons), to: staging.path + "/metrics.json")
             try writeFile(MetricsExport.csv(reports), to: staging.path + "/metrics.csv")
             try writeFile(manifest(slugs: slugs, keys: keys, siteKey: siteKey), to: staging.path + "/" + Self.manifestPath)
             clock.lap("exports")
@@ -369,31 +373,6 @@ final class WriteQueue: @unchecked Sendable {
     }
 
     func waitUntilDrained() { drained.wait() }
-}
-
-/// `transform(i)` for every index, computed on every core, in order.
-func parallelMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
-    let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-    results.initialize(repeating: nil)
-    defer { results.deallocate() }
-    let box = UncheckedBuffer(results)
-    let chunk = 64
-    DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
-        for i in (c * chunk)..<min(count, (c + 1) * chunk) { box.buffer[i] = transform(i) }
-    }
-    return results.map { $0! }
-}
-
-/// `parallelMap` for a transform that can fail; the first failure (by index) is thrown.
-func parallelMapThrowing<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) throws -> T) throws -> [T] {
-    let results = parallelMap(count) { i -> Result<T, Error> in Result { try transform(i) } }
-    return try results.map { try $0.get() }
-}
-
-/// Lets disjoint indices of one buffer be written from several threads.
-struct UncheckedBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T?>
-    init(_ buffer: UnsafeMutableBufferPointer<T?>) { self.buffer = buffer }
 }
 
 /// Times consecutive stages of a build.

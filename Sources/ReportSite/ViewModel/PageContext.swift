@@ -233,11 +233,12 @@ public enum PageContext {
                 "lost": .string(Format.count(d.lost)), "percent": .string(Format.percent(d.lostFraction)),
             ])
         }
+        let chart = FunnelChart(funnel: funnel)
         return .object([
             "show": .bool(show),
             "stages": .array(stages),
-            "chart": show ? .trusted(FunnelChart(funnel: funnel).svg.html) : .null,
-            "description": .string(FunnelChart(funnel: funnel).description),
+            "chart": show ? .trusted(chart.svg.html) : .null,
+            "description": .string(chart.description),
             "largest_drop": largest,
             "caption": .string("Each stage as a share of the audience (\(Format.count(funnel.audience)) contacts). The pale bar behind each stage is the stage before it, so the gap is the drop-off."),
         ])
@@ -384,7 +385,6 @@ public enum PageContext {
             "unsubscribe": rate(m.rates.unsubscribe),
             "bounce_tone": .string(shows ? tone(m.rates.bounce, warnAbove: 0.02, criticalAbove: 0.05).rawValue : "neutral"),
             "unsubscribe_tone": .string(shows ? tone(m.rates.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01).rawValue : "neutral"),
-            "top_severity": .string(r.insights.map(\.severity).max()?.rawValue ?? "info"),
         ])
     }
 
