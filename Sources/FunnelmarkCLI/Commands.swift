@@ -20,7 +20,8 @@ enum Commands {
 
     static func loadDataset(_ args: Arguments, command: String, console: Console) throws -> Dataset {
         let data = try args.required("--data", command: command)
-        let dataset = try DatasetLoader.load(dataDirectory: data, config: try config(args), eventOptions: eventOptions(args))
+        let dataset = try DatasetLoader.load(dataDirectory: data, config: try config(args), eventOptions: eventOptions(args),
+                                             computeInsights: command != "build")
         reportSkipped(dataset, console: console)
         return dataset
     }

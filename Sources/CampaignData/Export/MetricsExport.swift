@@ -12,11 +12,6 @@ public enum MetricsExport {
         JSONChunks(count: reports.count) { campaignJSON(reports[$0]) }
     }
 
-    /// The JSON from campaign objects already made with `campaignJSON`.
-    public static func jsonChunks(campaignJSONs: [String]) -> JSONChunks {
-        JSONChunks(count: campaignJSONs.count) { campaignJSONs[$0] }
-    }
-
     public struct JSONChunks: Sequence, IteratorProtocol {
         let count: Int
         let item: (Int) -> String
@@ -114,16 +109,20 @@ public enum MetricsExport {
         + Counts.fieldNames + Rates().fields.map { "\($0.name)_rate" } + ["insights"]
 
     public static func csv(_ reports: [CampaignReport]) -> String {
-        var out = csvColumns.joined(separator: ",") + "\r\n"
-        for r in reports {
-            let c = r.campaign, m = r.metrics
-            var row: [String] = [c.id, c.displayName, c.status.rawValue, c.audience.name ?? "", String(m.audience), c.sentAt?.rfc3339 ?? ""]
-            row += m.counts.fields.map { $0.value.map(String.init) ?? "" }
-            row += m.rates.fields.map { $0.value.map { jsonNumber($0) } ?? "" }
-            row.append(r.insights.filter { $0.kind != .summary }.map(\.id).joined(separator: " "))
-            out += row.map(csvField).joined(separator: ",") + "\r\n"
-        }
-        return out
+        csvHeader + reports.map(csvRow).joined()
+    }
+
+    /// The header line of metrics.csv.
+    public static var csvHeader: String { csvColumns.joined(separator: ",") + "\r\n" }
+
+    /// One campaign's line of metrics.csv.
+    public static func csvRow(_ r: CampaignReport) -> String {
+        let c = r.campaign, m = r.metrics
+        var row: [String] = [c.id, c.displayName, c.status.rawValue, c.audience.name ?? "", String(m.audience), c.sentAt?.rfc3339 ?? ""]
+        row += m.counts.fields.map { $0.value.map(String.init) ?? "" }
+        row += m.rates.fields.map { $0.value.map { jsonNumber($0) } ?? "" }
+        row.append(r.insights.filter { $0.kind != .summary }.map(\.id).joined(separator: " "))
+        return row.map(csvField).joined(separator: ",") + "\r\n"
     }
 
     /// Columns of a campaign's links CSV.

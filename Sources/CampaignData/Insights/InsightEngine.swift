@@ -4,11 +4,9 @@ public enum InsightEngine {
     /// sent_at. Result order = input order; each list sorted for display (kind order summary,
     /// anomaly, recommendation; then severity most severe first; then rule table order).
     public static func insights(for inputs: [InsightInput], config: InsightConfig) -> [[Insight]] {
-        let history = AccountHistory(inputs: inputs, window: config.historyWindow)
+        let evaluator = InsightEvaluator(inputs: inputs, config: config)
         // Each campaign's rules read only its own figures and the (shared, read-only) history.
-        return parallelMap(inputs.count) { i in
-            insights(for: inputs[i], previous: history.previous(before: i), config: config)
-        }
+        return parallelMap(inputs.count) { evaluator.insights(at: $0) }
     }
 
     /// Insights for one campaign, given the rates of the account's earlier sent campaigns (oldest first, per metric).
@@ -28,6 +26,32 @@ public enum InsightEngine {
             if let insight = rule.evaluate(context) { found.append(insight) }
         }
         return sortedForDisplay(found)
+    }
+}
+
+/// Computes one campaign's insights on demand, so a large site need not hold
+/// every campaign's insights at once. Read-only; safe to share across threads.
+public struct InsightEvaluator: Sendable {
+    public let inputs: [InsightInput]
+    public let config: InsightConfig
+    let history: AccountHistory
+
+    public init(inputs: [InsightInput], config: InsightConfig) {
+        self.inputs = inputs
+        self.config = config
+        self.history = AccountHistory(inputs: inputs, window: config.historyWindow)
+    }
+
+    /// The insights of campaign `index`, sorted for display.
+    public func insights(at index: Int) -> [Insight] {
+        InsightEngine.insights(for: inputs[index], previous: history.previous(before: index), config: config)
+    }
+
+    /// Everything the insights of campaign `index` depend on besides its own data, as text
+    /// (the account history it is compared with), for change detection.
+    public func historyDigest(at index: Int) -> String {
+        let previous = history.previous(before: index)
+        return AccountMetric.allCases.map { metric in (previous[metric] ?? []).map { "\($0)" }.joined(separator: ",") }.joined(separator: ";")
     }
 }
 
@@ -78,7 +102,7 @@ enum AccountMetric: CaseIterable, Sendable {
 }
 
 /// The account's sent campaigns in sent_at order, to look up what came before each one.
-struct AccountHistory {
+struct AccountHistory: Sendable {
     private let inputs: [InsightInput]
     /// Sent campaigns with a sent_at, as (input index, sent_at), by (sent_at, input order).
     private let order: [(index: Int, time: Double)]

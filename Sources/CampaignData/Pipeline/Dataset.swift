@@ -18,6 +18,10 @@ public struct CampaignReport: Sendable {
 /// The result of the data stages for a whole data folder.
 public struct Dataset: Sendable {
     public var reports: [CampaignReport]
+    /// Computes insights on demand (when the reports were assembled without them).
+    public var insightEvaluator: InsightEvaluator
+    /// Whether `reports[i].insights` are filled in; otherwise ask `insights(at:)`.
+    public var insightsComputed: Bool
     /// Event files read, in order.
     public var eventFiles: [String]
     /// Rows skipped with `--skip-bad-rows`, the first few with their locations.
@@ -25,19 +29,31 @@ public struct Dataset: Sendable {
     public var skippedRowCount: Int
 }
 
+extension Dataset {
+    /// Campaign `index`'s report with its insights, computed now if the dataset was loaded without them.
+    public func report(at index: Int) -> CampaignReport {
+        if insightsComputed { return reports[index] }
+        var report = reports[index]
+        report.insights = insightEvaluator.insights(at: index)
+        return report
+    }
+}
+
 /// Runs load → validate → aggregate → metrics → insights on a data folder.
 public enum DatasetLoader {
+    /// - Parameter computeInsights: false leaves `insights` empty for `Dataset.insights(at:)` to
+    ///   compute when needed, so a large site never holds every campaign's insights at once.
     public static func load(dataDirectory: String, config: InsightConfig = .default,
-                            eventOptions: EventLoadOptions = EventLoadOptions()) throws -> Dataset {
+                            eventOptions: EventLoadOptions = EventLoadOptions(), computeInsights: Bool = true) throws -> Dataset {
         let campaigns = try CampaignLoader.load(dataDirectory: dataDirectory)
         var sentAt: [String: Timestamp?] = [:]
         for campaign in campaigns { sentAt[campaign.id] = campaign.sentAt }
         let events = try EventLoader.load(dataDirectory: dataDirectory, campaigns: sentAt, options: eventOptions)
-        return assemble(campaigns: campaigns, events: events, config: config)
+        return assemble(campaigns: campaigns, events: events, config: config, computeInsights: computeInsights)
     }
 
     /// Picks each campaign's figures (events win over `counts`) and runs the insight rules.
-    public static func assemble(campaigns: [Campaign], events: EventData, config: InsightConfig) -> Dataset {
+    public static func assemble(campaigns: [Campaign], events: EventData, config: InsightConfig, computeInsights: Bool = true) -> Dataset {
         var inputs: [InsightInput] = []
         var extras: [CampaignEvents?] = []
         inputs.reserveCapacity(campaigns.count)
@@ -53,12 +69,15 @@ public enum DatasetLoader {
             inputs.append(InsightInput(campaign: campaign, metrics: metrics, clickersWithoutOpen: fromEvents?.clickersWithoutOpen))
             extras.append(fromEvents)
         }
-        let insights = InsightEngine.insights(for: inputs, config: config)
+        let evaluator = InsightEvaluator(inputs: inputs, config: config)
+        let insights = computeInsights ? parallelMap(inputs.count) { evaluator.insights(at: $0) } : []
         var reports: [CampaignReport] = []
         reports.reserveCapacity(campaigns.count)
         for i in inputs.indices {
-            reports.append(CampaignReport(campaign: inputs[i].campaign, metrics: inputs[i].metrics, events: extras[i], insights: insights[i]))
+            reports.append(CampaignReport(campaign: inputs[i].campaign, metrics: inputs[i].metrics, events: extras[i],
+                                          insights: computeInsights ? insights[i] : []))
         }
-        return Dataset(reports: reports, eventFiles: events.files, badRows: events.badRows, skippedRowCount: events.skippedRowCount)
+        return Dataset(reports: reports, insightEvaluator: evaluator, insightsComputed: computeInsights,
+                       eventFiles: events.files, badRows: events.badRows, skippedRowCount: events.skippedRowCount)
     }
 }

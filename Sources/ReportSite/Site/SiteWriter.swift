@@ -102,7 +102,7 @@ public struct SiteWriter: Sendable {
         let reports = dataset.reports
         let slugs = Slugs.assign(reports.map(\.campaign.id))
         let siteKey = siteFingerprint()
-        clock.lap("fingerprint")
+        let previous = allowIncremental && exists ? readManifest(in: out.path, siteKey: siteKey) : nil
 
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -113,24 +113,12 @@ public struct SiteWriter: Sendable {
         }
 
         do {
-            // Each campaign's JSON feeds both its fingerprint and metrics.json: compute it once, on
-            // every core, write metrics.json at once and let the strings go before pages render.
-            let keys: [String] = try {
-                let jsons = parallelMap(reports.count) { MetricsExport.campaignJSON(reports[$0]) }
-                try writeChunks(MetricsExport.jsonChunks(campaignJSONs: jsons), to: staging.path + "/metrics.json")
-                return parallelMap(reports.count) { pageFingerprint(reports[$0], json: jsons[$0], slug: slugs[$0], siteKey: siteKey) }
-            }()
-            let previous = allowIncremental && exists ? readManifest(in: out.path, siteKey: siteKey) : nil
-            clock.lap("fingerprint and metrics.json")
-            var toRender = Array(reports.indices)
-            if let previous {
-                toRender = reports.indices.filter { previous[slugs[$0]] != keys[$0] }
-            } else {
+            if previous == nil {
                 try fm.createDirectory(at: staging.appendingPathComponent("assets"), withIntermediateDirectories: true)
                 for asset in Self.hashedAssets() { try writeFile(asset.text, to: staging.path + "/" + asset.path) }
             }
-            try renderPages(toRender, reports: reports, slugs: slugs, into: staging.path)
-            clock.lap("render")
+            let pass = try campaignPass(dataset, slugs: slugs, siteKey: siteKey, previous: previous, into: staging.path)
+            clock.lap("campaigns")
             let index = try renderer.index(PageContext.overview(reports, slugs: slugs, site: site))
             try writeFile(index, to: staging.path + "/index.html")
             let months = reports.count > PageContext.overviewLimit ? PageContext.months(reports) : []
@@ -141,19 +129,17 @@ public struct SiteWriter: Sendable {
                 }
                 for (p, html) in pages.enumerated() { try writeFile(html, to: staging.path + "/" + months[p].fileName) }
             }
+            try writeFile(manifest(slugs: slugs, keys: pass.keys, siteKey: siteKey), to: staging.path + "/" + Self.manifestPath)
             clock.lap("overview")
-            try writeFile(MetricsExport.csv(reports), to: staging.path + "/metrics.csv")
-            try writeFile(manifest(slugs: slugs, keys: keys, siteKey: siteKey), to: staging.path + "/" + Self.manifestPath)
-            clock.lap("exports")
 
             if let previous {
-                try commitIncremental(staging: staging, into: out, rendered: toRender.map { slugs[$0] },
+                try commitIncremental(staging: staging, into: out, rendered: pass.rendered.map { slugs[$0] },
                                       removed: Set(previous.keys).subtracting(slugs), months: months.map(\.fileName))
             } else {
                 try swap(staging: staging, into: out, exists: exists, pid: pid)
             }
             clock.lap("swap")
-            return BuildSummary(outputDirectory: outputDirectory, pagesRendered: toRender.count, pagesTotal: reports.count,
+            return BuildSummary(outputDirectory: outputDirectory, pagesRendered: pass.rendered.count, pagesTotal: reports.count,
                                 incremental: previous != nil)
         } catch {
             try? fm.removeItem(at: staging)
@@ -161,44 +147,75 @@ public struct SiteWriter: Sendable {
         }
     }
 
-    // MARK: - Rendering
+    // MARK: - The campaign pass
 
-    /// Renders the given campaigns on every core; one writer thread writes them.
-    func renderPages(_ indices: [Int], reports: [CampaignReport], slugs: [String], into root: String) throws {
-        guard !indices.isEmpty else { return }
+    /// One pass over the campaigns in ordered batches, on every core: each campaign's insights
+    /// are computed once and feed its metrics.json object, its metrics.csv row, its fingerprint
+    /// and, when the fingerprint changed (or on a full build), its page. Memory stays bounded by
+    /// a batch, however many campaigns there are; one writer thread writes the pages.
+    func campaignPass(_ dataset: Dataset, slugs: [String], siteKey: String, previous: [String: String]?,
+                      into root: String) throws -> (keys: [String], rendered: [Int]) {
+        let count = dataset.reports.count
         let queue = WriteQueue(capacity: 256)
-        let writer = Thread {
-            queue.drain { path, text in try writeFile(text, to: path) }
-        }
+        let writer = Thread { queue.drain { path, text in try writeFile(text, to: path) } }
         writer.stackSize = 1 << 20
         writer.start()
-
-        let renderer = self.renderer, site = self.site, progress = self.progress
-        let total = indices.count
-        let done = Counter()
-        // Chunks keep scheduling overhead low and let progress tick.
-        let chunk = 16
-        let chunks = (indices.count + chunk - 1) / chunk
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            for k in (c * chunk)..<min(indices.count, (c + 1) * chunk) {
-                if queue.failed { return }
-                let i = indices[k]
-                do {
-                    let context = PageContext.campaign(reports[i], slug: slugs[i], site: site, root: "../")
-                    let html = try renderer.campaign(context)
-                    queue.push(root + "/campaigns/\(slugs[i]).html", html)
-                    queue.push(root + "/campaigns/\(slugs[i]).links.csv", MetricsExport.linksCSV(reports[i]))
-                } catch {
-                    queue.fail(k, error)
-                    return
-                }
+        var drained = false
+        defer {
+            if !drained {
+                queue.finish()
+                queue.waitUntilDrained()
             }
-            let n = done.add(min(indices.count, (c + 1) * chunk) - c * chunk)
-            progress?(n, total)
         }
+
+        let json = try OpenFile(root + "/metrics.json")
+        let csv = try OpenFile(root + "/metrics.csv")
+        try json.write("{\"campaigns\": [")
+        try csv.write(MetricsExport.csvHeader)
+        var keys: [String] = []
+        keys.reserveCapacity(count)
+        var rendered: [Int] = []
+        let renderer = self.renderer, site = self.site
+        let batch = 512
+        var start = 0
+        while start < count {
+            let end = min(count, start + batch)
+            let first = start
+            let results = try parallelMapThrowing(end - start) { k -> (json: String, csv: String, key: String, render: Bool) in
+                let i = first + k
+                let report = dataset.report(at: i)
+                let object = MetricsExport.campaignJSON(report)
+                let key = pageFingerprint(report, json: object, slug: slugs[i], siteKey: siteKey)
+                let render = previous?[slugs[i]] != key
+                if render && !queue.failed {
+                    let html = try renderer.campaign(PageContext.campaign(report, slug: slugs[i], site: site, root: "../"))
+                    queue.push(root + "/campaigns/\(slugs[i]).html", html)
+                    queue.push(root + "/campaigns/\(slugs[i]).links.csv", MetricsExport.linksCSV(report))
+                }
+                return (object, MetricsExport.csvRow(report), key, render)
+            }
+            if let error = queue.firstError { throw error }
+            var chunk = ""
+            var rows = ""
+            for (k, r) in results.enumerated() {
+                chunk += (start + k == 0 ? "\n" : ",\n") + r.json
+                rows += r.csv
+                keys.append(r.key)
+                if r.render { rendered.append(start + k) }
+            }
+            try json.write(chunk)
+            try csv.write(rows)
+            start = end
+            progress?(end, count)
+        }
+        try json.write(count == 0 ? "]}\n" : "\n]}\n")
+        try json.close()
+        try csv.close()
+        drained = true
         queue.finish()
         queue.waitUntilDrained()
         if let error = queue.firstError { throw error }
+        return (keys, rendered)
     }
 
     // MARK: - Fingerprints and manifest
@@ -291,6 +308,43 @@ public struct SiteWriter: Sendable {
 }
 
 // MARK: - Files
+
+/// A file written in pieces, with errors that name it.
+final class OpenFile {
+    let path: String
+    private var fd: Int32
+
+    init(_ path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { if fd >= 0 { Glibc.close(fd) } }
+
+    func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, base + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))")
+                }
+                offset += n
+            }
+        }
+    }
+
+    func close() throws {
+        let result = Glibc.close(fd)
+        fd = -1
+        if result != 0 { throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))") }
+    }
+}
+
 
 /// Writes a file with plain POSIX calls: the staging folder is put in place
 /// whole, so per-file atomic writes (and their fsyncs) would only cost time.
