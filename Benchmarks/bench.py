@@ -101,7 +101,7 @@ def bench_events(binary, runs, n_events):
         for field, value in expected["counts"].items():
             if got["counts"].get(field) != value:
                 print(f"  MISMATCH {cid} {field}: funnelmark {got['counts'].get(field)} vs duckdb {value}"); mismatches += 1
-        if sorted(map(json.dumps, got["links"])) != sorted(map(json.dumps, expected["links"])):
+        if sorted(json.dumps(l, sort_keys=True) for l in got["links"]) != sorted(json.dumps(l, sort_keys=True) for l in expected["links"]):
             print(f"  MISMATCH {cid} links"); mismatches += 1
     figures = sum(len(v["counts"]) + len(v["links"]) * 2 for v in duck.values())
     print(f"  agreement: {figures - mismatches} of {figures} figures equal across {len(duck)} campaigns")
