@@ -52,14 +52,14 @@ enum Commands {
 
     static func build(_ raw: [String], console: Console, environment: [String: String]) throws {
         let args = try Arguments(raw, command: "build", options: ["--data", "--out", "--templates", "--config"],
-                                 flags: ["--skip-bad-rows", "--quiet", "--full"])
+                                 flags: ["--skip-bad-rows", "--quiet", "--full", "--strict-templates"])
         try noPositionals(args, command: "build")
         let quiet = args.flags.contains("--quiet")
         let out = args.options["--out"] ?? "Output"
         let timings = environment["FUNNELMARK_TIMINGS"] != nil
         let started = Date()
         let templates = try templatesDirectory(args)
-        let renderer = try PageRenderer(store: TemplateStore(overrideDirectory: templates))
+        let renderer = try PageRenderer(store: TemplateStore(overrideDirectory: templates), strict: args.flags.contains("--strict-templates"))
         let dataset = try loadDataset(args, command: "build", console: console)
         if timings { console.err("stage load+insights: \(Int(Date().timeIntervalSince(started) * 1000)) ms\n") }
         let site = SiteWriter.siteInfo(generatedAt: try generatedAt(environment), version: Funnelmark.version)

@@ -6,7 +6,7 @@ enum Help {
     funnelmark \(version): email-campaign data to a static, shareable report site.
 
     Usage:
-      funnelmark build    --data DIR [--out DIR] [--templates DIR] [--config FILE] [--skip-bad-rows] [--full] [--quiet]
+      funnelmark build    --data DIR [--out DIR] [--templates DIR] [--config FILE] [--skip-bad-rows] [--strict-templates] [--full] [--quiet]
       funnelmark report   ID --data DIR [-o FILE] [--email] [--templates DIR] [--config FILE]
       funnelmark metrics  --data DIR [--format json|csv] [--config FILE] [--skip-bad-rows]
       funnelmark check    --data DIR
@@ -21,7 +21,7 @@ enum Help {
     """
 
     static let build = """
-    Usage: funnelmark build --data DIR [--out DIR] [--templates DIR] [--config FILE] [--skip-bad-rows] [--full] [--quiet]
+    Usage: funnelmark build --data DIR [--out DIR] [--templates DIR] [--config FILE] [--skip-bad-rows] [--strict-templates] [--full] [--quiet]
 
     Builds the report site: index.html, campaigns/<slug>.html, assets/, metrics.json
     and metrics.csv. The site is built beside the output folder and swapped in, so a
@@ -32,6 +32,7 @@ enum Help {
       --templates DIR   templates that override the built-in ones, file by file
       --config FILE     insight thresholds, benchmark industry and history window (JSON)
       --skip-bad-rows   skip malformed event rows (counted and reported) instead of stopping
+      --strict-templates  a name a template uses that the context lacks is an error
       --full            rebuild every page even if an earlier build can be updated
       --quiet           print nothing on success (no progress either)
 

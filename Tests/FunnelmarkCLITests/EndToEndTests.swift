@@ -79,7 +79,7 @@ struct EndToEndTests {
         (["build", "--data"], "funnelmark: error: --data needs a value\nRun 'funnelmark build --help' for usage.\n"),
         (["frobnicate"], "funnelmark: error: unknown command 'frobnicate'; expected build, report, metrics, check or mustache\nRun 'funnelmark --help' for usage.\n"),
         (["metrics", "--data", "x", "--format", "xml"], "funnelmark: error: --format is 'xml'; expected json or csv\nRun 'funnelmark metrics --help' for usage.\n"),
-        (["build", "--data", "x", "--colour"], "funnelmark: error: unknown option '--colour' for 'build'; expected one of --config, --data, --full, --out, --quiet, --skip-bad-rows, --templates\nRun 'funnelmark build --help' for usage.\n"),
+        (["build", "--data", "x", "--colour"], "funnelmark: error: unknown option '--colour' for 'build'; expected one of --config, --data, --full, --out, --quiet, --skip-bad-rows, --strict-templates, --templates\nRun 'funnelmark build --help' for usage.\n"),
     ])
     func usage(args: [String], message: String) {
         let result = run(args)

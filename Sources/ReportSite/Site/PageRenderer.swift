@@ -10,21 +10,18 @@ public struct PageRenderer: Sendable {
     let monthPage: Template
 
     /// Values in Markdown templates: Markdown- and HTML-safe, even in `{{{ }}}`.
-    static let markdownOptions: RenderOptions = {
-        var o = RenderOptions(escape: MarkdownEscaping.escape, escapeUnescaped: MarkdownEscaping.escape, strict: false)
-        o.missingPartialIsError = true
-        return o
-    }()
-
+    let markdownOptions: RenderOptions
     /// Values in the HTML layout: HTML-escaped, even in `{{{ }}}`.
-    static let htmlOptions: RenderOptions = {
-        var o = RenderOptions(escape: HTML.escape, escapeUnescaped: HTML.escape, strict: false)
-        o.missingPartialIsError = true
-        return o
-    }()
+    let htmlOptions: RenderOptions
 
-    public init(store: TemplateStore) throws {
+    /// - Parameter strict: a name the context does not have is an error (`--strict-templates`),
+    ///   which catches typos in custom templates; optional values are present as null, so
+    ///   `{{#campaign.subject}}` stays legal.
+    public init(store: TemplateStore, strict: Bool = false) throws {
         self.store = store
+        markdownOptions = RenderOptions(escape: MarkdownEscaping.escape, escapeUnescaped: MarkdownEscaping.escape,
+                                        strict: strict, missingPartialIsError: true)
+        htmlOptions = RenderOptions(escape: HTML.escape, escapeUnescaped: HTML.escape, strict: strict, missingPartialIsError: true)
         layout = try store.page("layout")
         campaignPage = try store.page("campaign")
         indexPage = try store.page("index")
@@ -45,10 +42,10 @@ public struct PageRenderer: Sendable {
 
     /// Renders a Markdown page template and wraps it in the layout.
     func page(_ template: Template, _ context: MustacheValue) throws -> String {
-        let markdown = try template.render(context, partials: store, options: Self.markdownOptions)
+        let markdown = try template.render(context, partials: store, options: markdownOptions)
         let body = CommonMark.html(fromMarkdown: markdown)
         guard case var .object(fields) = context else { return body }
         fields["content"] = .trusted(body)
-        return try layout.render(.object(fields), partials: store, options: Self.htmlOptions)
+        return try layout.render(.object(fields), partials: store, options: htmlOptions)
     }
 }

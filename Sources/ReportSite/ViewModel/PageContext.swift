@@ -90,6 +90,9 @@ public enum PageContext {
             "generated_at": .string(Format.dateTime(site.generatedAt)),
             "generated_at_iso": .string(site.generatedAt.rfc3339),
             "version": .string(site.version),
+            // Set by the one-file report only; present here so strict templates may test them.
+            "inline_css": .null,
+            "standalone": .bool(false),
         ])
     }
 
