@@ -99,6 +99,8 @@ extension InsightEngine {
         return insights.enumerated().sorted { a, b in
             let l = a.element, r = b.element
             if l.kind != r.kind { return l.kind.displayOrder < r.kind.displayOrder }
+            // The analyst's paragraph leads the summaries, whatever the others' severity.
+            if (l.id == InsightRule.summary.id) != (r.id == InsightRule.summary.id) { return l.id == InsightRule.summary.id }
             if l.severity != r.severity { return l.severity > r.severity }
             let li = order[l.id] ?? Int.max, ri = order[r.id] ?? Int.max
             if li != ri { return li < ri }

@@ -298,10 +298,7 @@ public enum PageContext {
         var object: [String: MustacheValue] = ["all": .array(insights.map(item)), "has_any": .bool(!insights.isEmpty)]
         var groupList: [MustacheValue] = []
         for (key, label, kind) in groups {
-            // The analyst's summary paragraph leads its group; the rest keep the engine's order (most severe first).
-            var ofKind = insights.filter { $0.kind == kind }
-            if let i = ofKind.firstIndex(where: { $0.id == "summary" }) { ofKind.insert(ofKind.remove(at: i), at: 0) }
-            let items = ofKind.map(item)
+            let items = insights.filter { $0.kind == kind }.map(item)
             object[key] = .array(items)
             if !items.isEmpty {
                 groupList.append(.object(["key": .string(key), "label": .string(label), "items": .array(items)]))

@@ -131,7 +131,7 @@ struct InsightEngineTests {
 
     // MARK: - Order and grouping
 
-    @Test("each list is sorted: kind, then severity, then rule table order")
+    @Test("each list is sorted: kind (the summary paragraph first), then severity, then rule table order")
     func sorted() {
         var counts = healthyCounts()
         counts.unsubscribed = 200  // critical
@@ -141,8 +141,9 @@ struct InsightEngineTests {
         let links = [LinkStat(url: "https://example.com/a", clicks: 100, uniqueClicks: 100)]
         let list = insights(insightInput(audience: 10_500, counts: counts, links: links))
         #expect(list.map(\.id) == [
+            "summary",  // the analyst's paragraph leads the summaries
             "open-rate-vs-benchmark",  // summary, notice (human opens far below)
-            "summary", "click-rate-vs-benchmark", "largest-drop-off",  // summary, info, table order
+            "click-rate-vs-benchmark", "largest-drop-off",  // summary, info, table order
             "high-unsubscribe-rate",  // anomaly, critical
             "spam-complaints",  // anomaly, warning
             "audience-not-fully-sent",  // anomaly, info
