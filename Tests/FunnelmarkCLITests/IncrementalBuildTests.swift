@@ -42,6 +42,22 @@ struct IncrementalBuildTests {
         #expect(page.contains("Trailhead 2 launch (final)"))
     }
 
+    @Test("unchanged campaigns' exports are copied only when they still hold that campaign")
+    func editedExports() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("site")
+        #expect(run(["build", "--data", Self.examples.path, "--out", out.path, "--quiet"]).code == 0)
+        // Someone edits the exports in place: the spans no longer hold the campaigns.
+        try write(String(repeating: "x", count: 100) + "\n", to: out.appendingPathComponent("metrics.json"))
+        try write("id\r\n", to: out.appendingPathComponent("metrics.csv"))
+        let changed = try changedExamples(in: dir)
+        #expect(run(["build", "--data", changed.path, "--out", out.path, "--quiet"]).code == 0)
+        let fresh = dir.appendingPathComponent("fresh")
+        #expect(run(["build", "--data", changed.path, "--out", fresh.path, "--quiet"]).code == 0)
+        #expect(try snapshot(out) == snapshot(fresh))
+    }
+
     @Test("a template change rebuilds every page; --full always does")
     func fullRebuilds() throws {
         let dir = try temporaryDirectory()

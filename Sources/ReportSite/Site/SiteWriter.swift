@@ -53,7 +53,7 @@ public struct SiteWriter: Sendable {
     /// Built-in assets, by their name under Assets/.
     public static let assetNames = ["style.css", "favicon.svg"]
     static let manifestPath = ".funnelmark-manifest"
-    static let manifestVersion = "funnelmark-manifest 1"
+    static let manifestVersion = "funnelmark-manifest 2"
 
     public init(outputDirectory: String, renderer: PageRenderer, site: SiteInfo, stampIsInput: Bool = true, progress: BuildProgress? = nil) {
         self.outputDirectory = outputDirectory
@@ -101,7 +101,7 @@ public struct SiteWriter: Sendable {
         var clock = StageClock(report: stageTimer)
         let reports = dataset.reports
         let slugs = Slugs.assign(reports.map(\.campaign.id))
-        let siteKey = siteFingerprint()
+        let siteKey = siteFingerprint(config: dataset.insightEvaluator.config)
         let previous = allowIncremental && exists ? readManifest(in: out.path, siteKey: siteKey) : nil
 
         do {
@@ -117,7 +117,8 @@ public struct SiteWriter: Sendable {
                 try fm.createDirectory(at: staging.appendingPathComponent("assets"), withIntermediateDirectories: true)
                 for asset in Self.hashedAssets() { try writeFile(asset.text, to: staging.path + "/" + asset.path) }
             }
-            let pass = try campaignPass(dataset, slugs: slugs, siteKey: siteKey, previous: previous, into: staging.path)
+            let pass = try campaignPass(dataset, slugs: slugs, siteKey: siteKey, previous: previous,
+                                        previousDirectory: out.path, into: staging.path)
             clock.lap("campaigns")
             let index = try renderer.index(PageContext.overview(reports, slugs: slugs, site: site))
             try writeFile(index, to: staging.path + "/index.html")
@@ -129,7 +130,7 @@ public struct SiteWriter: Sendable {
                 }
                 for (p, html) in pages.enumerated() { try writeFile(html, to: staging.path + "/" + months[p].fileName) }
             }
-            try writeFile(manifest(slugs: slugs, keys: pass.keys, siteKey: siteKey), to: staging.path + "/" + Self.manifestPath)
+            try writeFile(manifest(slugs: slugs, entries: pass.entries, siteKey: siteKey), to: staging.path + "/" + Self.manifestPath)
             clock.lap("overview")
 
             if let previous {
@@ -149,12 +150,13 @@ public struct SiteWriter: Sendable {
 
     // MARK: - The campaign pass
 
-    /// One pass over the campaigns in ordered batches, on every core: each campaign's insights
-    /// are computed once and feed its metrics.json object, its metrics.csv row, its fingerprint
-    /// and, when the fingerprint changed (or on a full build), its page. Memory stays bounded by
-    /// a batch, however many campaigns there are; one writer thread writes the pages.
-    func campaignPass(_ dataset: Dataset, slugs: [String], siteKey: String, previous: [String: String]?,
-                      into root: String) throws -> (keys: [String], rendered: [Int]) {
+    /// One pass over the campaigns in ordered batches, on every core. A campaign whose
+    /// fingerprint matches the previous build's keeps its page, and its metrics.json object and
+    /// metrics.csv row are copied from the previous files; any other campaign's insights are
+    /// computed once and feed its object, its row and its page. Memory stays bounded by a batch,
+    /// however many campaigns there are; one writer thread writes the pages.
+    func campaignPass(_ dataset: Dataset, slugs: [String], siteKey: String, previous: [String: ManifestEntry]?,
+                      previousDirectory: String, into root: String) throws -> (entries: [ManifestEntry], rendered: [Int]) {
         let count = dataset.reports.count
         let queue = WriteQueue(capacity: 256)
         let writer = Thread { queue.drain { path, text in try writeFile(text, to: path) } }
@@ -168,12 +170,14 @@ public struct SiteWriter: Sendable {
             }
         }
 
+        let oldJSON = previous == nil ? nil : ReadableFile(previousDirectory + "/metrics.json")
+        let oldCSV = previous == nil ? nil : ReadableFile(previousDirectory + "/metrics.csv")
         let json = try OpenFile(root + "/metrics.json")
         let csv = try OpenFile(root + "/metrics.csv")
         try json.write("{\"campaigns\": [")
         try csv.write(MetricsExport.csvHeader)
-        var keys: [String] = []
-        keys.reserveCapacity(count)
+        var entries: [ManifestEntry] = []
+        entries.reserveCapacity(count)
         var rendered: [Int] = []
         let renderer = self.renderer, site = self.site
         let batch = 512
@@ -183,24 +187,37 @@ public struct SiteWriter: Sendable {
             let first = start
             let results = try parallelMapThrowing(end - start) { k -> (json: String, csv: String, key: String, render: Bool) in
                 let i = first + k
+                let key = pageFingerprint(dataset.reports[i], history: dataset.insightEvaluator.historyDigest(at: i),
+                                          slug: slugs[i], siteKey: siteKey)
+                if let old = previous?[slugs[i]], old.key == key,
+                   let object = oldJSON?.text(old.json), let row = oldCSV?.text(old.csv),
+                   // The spans must still hold this campaign (the files could have been edited).
+                   object.hasPrefix("  {\"id\": " + MetricsExport.jsonString(dataset.reports[i].campaign.id) + ","),
+                   row.hasPrefix(MetricsExport.csvField(dataset.reports[i].campaign.id) + ","), row.hasSuffix("\r\n") {
+                    return (object, row, key, false)
+                }
                 let report = dataset.report(at: i)
-                let object = MetricsExport.campaignJSON(report)
-                let key = pageFingerprint(report, json: object, slug: slugs[i], siteKey: siteKey)
-                let render = previous?[slugs[i]] != key
-                if render && !queue.failed {
+                if !queue.failed {
                     let html = try renderer.campaign(PageContext.campaign(report, slug: slugs[i], site: site, root: "../"))
                     queue.push(root + "/campaigns/\(slugs[i]).html", html)
                     queue.push(root + "/campaigns/\(slugs[i]).links.csv", MetricsExport.linksCSV(report))
                 }
-                return (object, MetricsExport.csvRow(report), key, render)
+                return (MetricsExport.campaignJSON(report), MetricsExport.csvRow(report), key, true)
             }
             if let error = queue.firstError { throw error }
             var chunk = ""
             var rows = ""
+            var jsonAt = json.written, csvAt = csv.written
             for (k, r) in results.enumerated() {
-                chunk += (start + k == 0 ? "\n" : ",\n") + r.json
+                let separator = start + k == 0 ? "\n" : ",\n"
+                chunk += separator + r.json
                 rows += r.csv
-                keys.append(r.key)
+                jsonAt += separator.utf8.count
+                let jsonSpan = jsonAt..<(jsonAt + r.json.utf8.count)
+                let csvSpan = csvAt..<(csvAt + r.csv.utf8.count)
+                jsonAt = jsonSpan.upperBound
+                csvAt = csvSpan.upperBound
+                entries.append(ManifestEntry(key: r.key, json: jsonSpan, csv: csvSpan))
                 if r.render { rendered.append(start + k) }
             }
             try json.write(chunk)
@@ -215,52 +232,83 @@ public struct SiteWriter: Sendable {
         queue.finish()
         queue.waitUntilDrained()
         if let error = queue.firstError { throw error }
-        return (keys, rendered)
+        return (entries, rendered)
     }
 
     // MARK: - Fingerprints and manifest
 
     /// What every page depends on besides its campaign.
-    func siteFingerprint() -> String {
+    func siteFingerprint(config: InsightConfig) -> String {
         var text = "\(site.version)\n\(site.title)\n\(site.stylesheet)\n\(site.favicon)\n\(renderer.store.fingerprint())\n"
+        text += Self.configDigest(config) + "\n" + Self.executableStamp() + "\n"
         if stampIsInput { text += site.generatedAt.rfc3339 }
         return String(fnv1a(Array(text.utf8)), radix: 16)
     }
 
-    /// A digest of everything a campaign page shows (data, figures, insights).
-    func pageFingerprint(_ report: CampaignReport, json: String, slug: String, siteKey: String) -> String {
-        var text = siteKey + "\n" + slug + "\n" + json
+    /// The insight configuration as stable text (sets and dictionaries sorted).
+    static func configDigest(_ c: InsightConfig) -> String {
+        var text = "\(c.benchmarkIndustry ?? "-")|\(c.historyWindow)|\(c.minimumHistory)|\(c.historyDeviations)|\(c.historyRelativeFloorPercent)|"
+        text += c.disabledRules.sorted().joined(separator: ",") + "|"
+        for (rule, values) in c.overrides.sorted(by: { $0.key < $1.key }) {
+            text += rule + ":" + values.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }.joined(separator: ",") + ";"
+        }
+        return text
+    }
+
+    /// Size and modification time of the running executable: a rebuilt Funnelmark (new rules,
+    /// new wording) invalidates earlier builds' pages even without a version change.
+    static func executableStamp() -> String {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "unknown" }
+        return "\(info.st_size)-\(info.st_mtim.tv_sec)-\(info.st_mtim.tv_nsec)"
+    }
+
+    /// A digest of everything a campaign's page, JSON and CSV row depend on: its data and
+    /// figures, and (for its insights) the account history it is compared with. The rules,
+    /// their configuration and the templates are in `siteKey`.
+    func pageFingerprint(_ report: CampaignReport, history: String, slug: String, siteKey: String) -> String {
+        var text = siteKey + "\n" + slug + "\n" + MetricsExport.campaignJSON(report) + "\n" + history
         let c = report.campaign
         for part in [c.subject, c.preheader, c.fromName, c.fromEmail, c.scheduledAt?.rfc3339, c.sentAt?.rfc3339,
                      c.completedAt?.rfc3339, c.audience.size.map(String.init)] {
             text += "\n" + (part ?? "\u{1}")
         }
         text += "\n" + c.tags.joined(separator: "\u{1}") + "\n" + c.utm.pairs.map { $0.name + "=" + $0.value }.joined(separator: "\u{1}")
-        text += "\n" + report.insights.map { $0.evidence.joined(separator: "\u{1}") + "\u{2}" + ($0.source ?? "") + ($0.sourceURL ?? "") }.joined(separator: "\u{3}")
         if let events = report.events { text += "\n" + String(describing: events) }
         return String(fnv1a(Array(text.utf8)), radix: 16)
     }
 
-    func manifest(slugs: [String], keys: [String], siteKey: String) -> String {
+    /// What the manifest remembers of a campaign: its fingerprint and where its object and row
+    /// are in metrics.json and metrics.csv, so an unchanged campaign's can be copied.
+    struct ManifestEntry: Sendable, Equatable {
+        var key: String
+        var json: Range<Int>
+        var csv: Range<Int>
+    }
+
+    func manifest(slugs: [String], entries: [ManifestEntry], siteKey: String) -> String {
         var text = Self.manifestVersion + "\n" + siteKey + "\n"
-        for (slug, key) in zip(slugs, keys).sorted(by: { $0.0 < $1.0 }) { text += slug + "\t" + key + "\n" }
+        for (slug, e) in zip(slugs, entries).sorted(by: { $0.0 < $1.0 }) {
+            text += "\(slug)\t\(e.key)\t\(e.json.lowerBound)\t\(e.json.count)\t\(e.csv.lowerBound)\t\(e.csv.count)\n"
+        }
         return text
     }
 
-    /// The previous build's page keys, if its manifest matches this build's site.
-    func readManifest(in directory: String, siteKey: String) -> [String: String]? {
+    /// The previous build's entries, if its manifest matches this build's site.
+    func readManifest(in directory: String, siteKey: String) -> [String: ManifestEntry]? {
         guard let bytes = readFile(directory + "/" + Self.manifestPath) else { return nil }
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 2, lines[0] == Self.manifestVersion, lines[1] == siteKey else { return nil }
-        var keys: [String: String] = [:]
+        var entries: [String: ManifestEntry] = [:]
         for line in lines.dropFirst(2) where !line.isEmpty {
             let parts = line.split(separator: "\t")
-            guard parts.count == 2 else { return nil }
-            keys[String(parts[0])] = String(parts[1])
+            guard parts.count == 6, let jo = Int(parts[2]), let jl = Int(parts[3]), let co = Int(parts[4]), let cl = Int(parts[5]),
+                  jo >= 0, jl >= 0, co >= 0, cl >= 0 else { return nil }
+            entries[String(parts[0])] = ManifestEntry(key: String(parts[1]), json: jo..<(jo + jl), csv: co..<(co + cl))
         }
         // Pages the manifest promises must still be there.
-        for slug in keys.keys where access(directory + "/campaigns/\(slug).html", F_OK) != 0 { return nil }
-        return keys
+        for slug in entries.keys where access(directory + "/campaigns/\(slug).html", F_OK) != 0 { return nil }
+        return entries
     }
 
     // MARK: - Putting the output in place
@@ -313,6 +361,8 @@ public struct SiteWriter: Sendable {
 final class OpenFile {
     let path: String
     private var fd: Int32
+    /// Bytes written so far.
+    private(set) var written = 0
 
     init(_ path: String) throws {
         self.path = path
@@ -335,6 +385,7 @@ final class OpenFile {
                 }
                 offset += n
             }
+            written += buffer.count
         }
     }
 
@@ -370,6 +421,26 @@ func writeChunks<S: Sequence>(_ chunks: S, to path: String) throws where S.Eleme
                 offset += n
             }
         }
+    }
+}
+
+/// A previous build's export, read in pieces by byte range (thread-safe: pread).
+final class ReadableFile: @unchecked Sendable {
+    private let fd: Int32
+
+    init?(_ path: String) {
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+    }
+
+    deinit { close(fd) }
+
+    /// The UTF-8 text in `range`, or nil if the file is shorter.
+    func text(_ range: Range<Int>) -> String? {
+        var bytes = [UInt8](repeating: 0, count: range.count)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, range.count, off_t(range.lowerBound)) }
+        guard n == range.count else { return nil }
+        return String(validating: bytes, as: UTF8.self)
     }
 }
 
