@@ -51,7 +51,22 @@ public struct InsightEvaluator: Sendable {
     /// (the account history it is compared with), for change detection.
     public func historyDigest(at index: Int) -> String {
         let previous = history.previous(before: index)
-        return AccountMetric.allCases.map { metric in (previous[metric] ?? []).map { "\($0)" }.joined(separator: ",") }.joined(separator: ";")
+        // FNV-1a over the rates' bit patterns, metric by metric: exact, and cheap for long windows.
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ v: UInt64) {
+            var v = v
+            for _ in 0..<8 {
+                h ^= v & 0xFF
+                h = h &* 0x100_0000_01b3
+                v >>= 8
+            }
+        }
+        for metric in AccountMetric.allCases {
+            let values = previous[metric] ?? []
+            mix(UInt64(values.count))
+            for value in values { mix(value.bitPattern) }
+        }
+        return String(h, radix: 16)
     }
 }
 

@@ -117,10 +117,11 @@ struct FieldReader {
         switch node.value {
         case .null: return nil
         case let .number(value, text):
-            guard value.isFinite, value == value.rounded(), !text.contains("."), !text.lowercased().contains("e") || value == value.rounded() else {
+            // A whole number is written without a fraction or exponent ("5", not "5.0" or "5e0").
+            let plain = !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+            guard value.isFinite, plain, value >= 0 else {
                 throw error(at: node, "\(field) is \(text); expected a whole number ≥ 0")
             }
-            guard value >= 0 else { throw error(at: node, "\(field) is \(text); expected a whole number ≥ 0") }
             guard value < 1e15 else { throw error(at: node, "\(field) is \(text); expected a whole number below 10^15") }
             return Int(value)
         default:

@@ -242,7 +242,7 @@ public struct SiteWriter: Sendable {
         var text = "\(site.version)\n\(site.title)\n\(site.stylesheet)\n\(site.favicon)\n\(renderer.store.fingerprint())\n"
         text += Self.configDigest(config) + "\n" + Self.executableStamp() + "\n"
         if stampIsInput { text += site.generatedAt.rfc3339 }
-        return String(fnv1a(Array(text.utf8)), radix: 16)
+        return String(fnv1a(text), radix: 16)
     }
 
     /// The insight configuration as stable text (sets and dictionaries sorted).
@@ -275,7 +275,7 @@ public struct SiteWriter: Sendable {
         }
         text += "\n" + c.tags.joined(separator: "\u{1}") + "\n" + c.utm.pairs.map { $0.name + "=" + $0.value }.joined(separator: "\u{1}")
         if let events = report.events { text += "\n" + String(describing: events) }
-        return String(fnv1a(Array(text.utf8)), radix: 16)
+        return String(fnv1a(text), radix: 16)
     }
 
     /// What the manifest remembers of a campaign: its fingerprint and where its object and row

@@ -112,7 +112,7 @@ public final class TemplateStore: PartialResolver, @unchecked Sendable {
                 }
             }
         }
-        return String(fnv1a(Array(text.utf8)), radix: 16)
+        return String(fnv1a(text), radix: 16)
     }
 
     /// A page template (layout, campaign, index) that must exist.
