@@ -222,6 +222,18 @@ public struct JSONParser {
     }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
+        // Fast path: no escapes and no control characters, so the text is the bytes between the quotes.
+        var end = index + 1
+        while end < bytes.count {
+            let b = bytes[end]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""),
+           let text = String(validating: bytes[(index + 1)..<end], as: UTF8.self) {
+            index = end + 1
+            return text
+        }
         let start = position
         index += 1
         var out: [UInt8] = []
