@@ -34,6 +34,6 @@ let package = Package(
         .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
         .testTarget(name: "CampaignDataTests", dependencies: ["CampaignData"]),
         .testTarget(name: "ReportSiteTests", dependencies: ["ReportSite", "CampaignData", "Mustache"]),
-        .testTarget(name: "FunnelmarkCLITests", dependencies: ["FunnelmarkCLI", "ReportSite", "CampaignData"]),
+        .testTarget(name: "FunnelmarkCLITests", dependencies: ["FunnelmarkCLI", "ReportSite", "CampaignData"], exclude: ["Golden"]),
     ]
 )
