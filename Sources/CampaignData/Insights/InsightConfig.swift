@@ -131,15 +131,7 @@ private struct ConfigReader {
         InputError(.invalid, at: location(node.position), message)
     }
 
-    func describe(_ node: JSONNode) -> String {
-        switch node.value {
-        case let .string(s): return quoted(s)
-        case let .number(_, text): return text
-        case let .bool(b): return String(b)
-        case .null: return "null"
-        default: return node.value.kindName
-        }
-    }
+    func describe(_ node: JSONNode) -> String { node.valueForMessage }
 
     typealias Members = [(key: String, keyPosition: JSONPosition, value: JSONNode)]
 

@@ -81,15 +81,7 @@ struct FieldReader {
         InputError(.invalid, at: location(node), message)
     }
 
-    func describe(_ node: JSONNode) -> String {
-        switch node.value {
-        case let .string(s): return quoted(s)
-        case let .number(_, text): return text
-        case let .bool(b): return String(b)
-        case .null: return "null"
-        default: return node.value.kindName
-        }
-    }
+    func describe(_ node: JSONNode) -> String { node.valueForMessage }
 
     func object(_ node: JSONNode, _ what: String) throws(InputError) -> [(key: String, keyPosition: JSONPosition, value: JSONNode)] {
         guard case let .object(members) = node.value else {

@@ -49,6 +49,17 @@ public struct JSONNode: Sendable, Equatable {
 
     public static func == (lhs: JSONNode, rhs: JSONNode) -> Bool { lhs.value == rhs.value }
 
+    /// The value as an error message quotes it: strings quoted, numbers as written, else its kind.
+    public var valueForMessage: String {
+        switch value {
+        case let .string(s): return quoted(s)
+        case let .number(_, text): return text
+        case let .bool(b): return String(b)
+        case .null: return "null"
+        default: return value.kindName
+        }
+    }
+
     /// The member named `key`, if this is an object that has it (the first one).
     public subscript(key: String) -> JSONNode? {
         guard case let .object(members) = value else { return nil }

@@ -18,19 +18,7 @@ public enum Format {
     }
 
     /// Rounds half away from zero to `decimals` places and prints without exponent.
-    public static func fixed(_ value: Double, decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
-        let whole = Int(scaled / scale)
-        let frac = Int(scaled) - whole * Int(scale)
-        var text = String(whole)
-        if decimals > 0 {
-            let f = String(frac)
-            text += "." + String(repeating: "0", count: decimals - f.count) + f
-        }
-        return (value < 0 && scaled != 0 ? "-" : "") + text
-    }
+    public static func fixed(_ value: Double, decimals: Int) -> String { FigureText.fixed(value, decimals: decimals) }
 
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
