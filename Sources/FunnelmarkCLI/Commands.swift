@@ -146,13 +146,7 @@ enum Commands {
         guard let contextBytes = readFile(contextPath) else {
             throw InputError(.missing, path: contextPath, "context file does not exist or cannot be read")
         }
-        let node: JSONNode
-        do {
-            node = try JSONParser.parse(bytes: contextBytes)
-        } catch {
-            throw InputError(.invalid, at: SourceLocation(file: contextPath, line: error.position.line, column: error.position.column),
-                             "invalid JSON: \(error.message)")
-        }
+        let node = try JSONParser.parse(bytes: contextBytes, file: contextPath)
         var partials: PartialResolver = DictionaryPartials([:])
         if let dir = args.options["--partials"] {
             var isDirectory = false

@@ -106,13 +106,7 @@ public struct InsightConfig: Sendable, Equatable {
 
     /// Parses the text of a config file; `file` names it in errors.
     public static func parse(bytes: [UInt8], file: String) throws(InputError) -> InsightConfig {
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(bytes: bytes)
-        } catch {
-            throw InputError(.invalid, at: SourceLocation(file: file, line: error.position.line, column: error.position.column),
-                             "invalid JSON: \(error.message)")
-        }
+        let root = try JSONParser.parse(bytes: bytes, file: file)
         return try ConfigReader(file: file).config(root)
     }
 }

@@ -28,13 +28,7 @@ public enum CampaignLoader {
 
     /// Parses the text of a campaigns file; `file` names it in errors.
     public static func parse(bytes: [UInt8], file: String) throws(InputError) -> [Campaign] {
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(bytes: bytes)
-        } catch {
-            throw InputError(.invalid, at: SourceLocation(file: file, line: error.position.line, column: error.position.column),
-                             "invalid JSON: \(error.message)")
-        }
+        let root = try JSONParser.parse(bytes: bytes, file: file)
         let reader = FieldReader(file: file)
         let list: [JSONNode]
         switch root.value {

@@ -91,6 +91,16 @@ public struct JSONParser {
         return try parser.parseDocument()
     }
 
+    /// Parses an input file's bytes; a syntax error becomes the input error every loader reports.
+    public static func parse(bytes: [UInt8], file: String) throws(InputError) -> JSONNode {
+        do {
+            return try parse(bytes: bytes)
+        } catch {
+            throw InputError(.invalid, at: SourceLocation(file: file, line: error.position.line, column: error.position.column),
+                             "invalid JSON: \(error.message)")
+        }
+    }
+
     private init(bytes: [UInt8]) {
         self.bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3; lineStart = 3 }
