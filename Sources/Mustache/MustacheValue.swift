@@ -4,7 +4,7 @@
 ///
 /// Truthiness (what a `{{#name}}` section tests): `null`, `false`, `0`, `0.0`, the empty
 /// string and the empty list are falsey; everything else, including every object, is truthy.
-public indirect enum MustacheValue: Sendable, Equatable {
+public enum MustacheValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)

@@ -6,13 +6,24 @@
 public enum FigureText {
     /// `5,000`, `1,234,567`, `-12`.
     public static func count(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
+        var magnitude = value.magnitude
+        if magnitude < 1000 { return String(value) }
+        // Digits right to left, a comma before every third.
+        return String(unsafeUninitializedCapacity: 28) { buffer in
+            var end = 28
+            var digits = 0
+            repeat {
+                if digits > 0 && digits % 3 == 0 { end -= 1; buffer[end] = UInt8(ascii: ",") }
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                digits += 1
+            } while magnitude > 0
+            if value < 0 { end -= 1; buffer[end] = UInt8(ascii: "-") }
+            let length = 28 - end
+            for i in 0..<length { buffer[i] = buffer[end + i] }
+            return length
         }
-        return value < 0 ? "-" + out : out
     }
 
     /// A fraction as a percentage: `0.0082` → `0.82%`, `0.214` → `21.4%`.
@@ -53,13 +64,20 @@ public enum FigureText {
         let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
         guard scaled < 9e15 else { return String(value) }
         let units = Int(scaled)
-        let divisor = Int(scale)
-        var text = String(units / divisor)
-        if decimals > 0 {
-            let fraction = String(units % divisor)
-            text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        var divisor = 1
+        for _ in 0..<decimals { divisor *= 10 }
+        let whole = String(units / divisor)
+        guard decimals > 0 else { return value < 0 && units != 0 ? "-" + whole : whole }
+        // The fraction with its leading zeros: 5 at 3 decimals → "005".
+        var fraction = units % divisor
+        let digits = String(unsafeUninitializedCapacity: decimals) { buffer in
+            for i in stride(from: decimals - 1, through: 0, by: -1) {
+                buffer[i] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                fraction /= 10
+            }
+            return decimals
         }
-        return value < 0 && units != 0 ? "-" + text : text
+        return (value < 0 && units != 0 ? "-" : "") + whole + "." + digits
     }
 
     /// Percent-valued number with the precision rules above (no `%` sign).

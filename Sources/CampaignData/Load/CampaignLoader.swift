@@ -45,11 +45,21 @@ public enum CampaignLoader {
         default:
             throw reader.error(at: root, "top level is \(root.value.kindName); expected {\"campaigns\": [ … ]} or an array")
         }
+        // Campaigns are read on every core; the first bad one in file order is reported.
+        let read = parallelMap(list.count) { i -> Result<Campaign, InputError> in
+            do throws(InputError) {
+                var campaign = try reader.campaign(list[i])
+                campaign.sourceDigest = bytes.withUnsafeBufferPointer { fnv1a(UnsafeBufferPointer(rebasing: $0[list[i].span])) }
+                return .success(campaign)
+            } catch {
+                return .failure(error)
+            }
+        }
         var seen: [String: SourceLocation] = [:]
         var campaigns: [Campaign] = []
         campaigns.reserveCapacity(list.count)
-        for node in list {
-            let campaign = try reader.campaign(node)
+        for (node, result) in zip(list, read) {
+            let campaign = try result.get()
             if let first = seen[campaign.id] {
                 let idNode = node["id"] ?? node
                 throw reader.error(at: idNode, "duplicate campaign id \(quoted(campaign.id)); first defined at line \(first.line); expected each id once")
@@ -81,24 +91,25 @@ struct FieldReader {
         guard case let .object(members) = node.value else {
             throw error(at: node, "\(what) is \(describe(node)); expected an object")
         }
-        var seen = Set<String>()
-        for member in members where !seen.insert(member.key).inserted {
+        // Objects here are small: comparing pairs is cheaper than hashing.
+        for j in members.indices.dropFirst() where members[..<j].contains(where: { $0.key == members[j].key }) {
+            let member = members[j]
             throw InputError(.invalid, at: SourceLocation(file: file, line: member.keyPosition.line, column: member.keyPosition.column),
                              "member \(quoted(member.key)) appears twice in \(what); expected it once")
         }
         return members
     }
 
-    func string(_ node: JSONNode?, _ field: String) throws(InputError) -> String? {
+    func string(_ node: JSONNode?, _ field: @autoclosure () -> String) throws(InputError) -> String? {
         guard let node else { return nil }
         switch node.value {
         case .null: return nil
         case let .string(s): return s
-        default: throw error(at: node, "\(field) is \(describe(node)); expected a string")
+        default: throw error(at: node, "\(field()) is \(describe(node)); expected a string")
         }
     }
 
-    func count(_ node: JSONNode?, _ field: String) throws(InputError) -> Int? {
+    func count(_ node: JSONNode?, _ field: @autoclosure () -> String) throws(InputError) -> Int? {
         guard let node else { return nil }
         switch node.value {
         case .null: return nil
@@ -106,19 +117,19 @@ struct FieldReader {
             // A whole number is written without a fraction or exponent ("5", not "5.0" or "5e0").
             let plain = !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
             guard value.isFinite, plain, value >= 0 else {
-                throw error(at: node, "\(field) is \(text); expected a whole number ≥ 0")
+                throw error(at: node, "\(field()) is \(text); expected a whole number ≥ 0")
             }
-            guard value < 1e15 else { throw error(at: node, "\(field) is \(text); expected a whole number below 10^15") }
+            guard value < 1e15 else { throw error(at: node, "\(field()) is \(text); expected a whole number below 10^15") }
             return Int(value)
         default:
-            throw error(at: node, "\(field) is \(describe(node)); expected a whole number ≥ 0")
+            throw error(at: node, "\(field()) is \(describe(node)); expected a whole number ≥ 0")
         }
     }
 
-    func timestamp(_ node: JSONNode?, _ field: String) throws(InputError) -> Timestamp? {
-        guard let text = try string(node, field), let node else { return nil }
+    func timestamp(_ node: JSONNode?, _ field: @autoclosure () -> String) throws(InputError) -> Timestamp? {
+        guard let text = try string(node, field()), let node else { return nil }
         guard let value = Timestamp(parsing: text) else {
-            throw error(at: node, "\(field) is \(quoted(text)); expected an RFC 3339 time such as \"2026-06-01T09:00:00Z\"")
+            throw error(at: node, "\(field()) is \(quoted(text)); expected an RFC 3339 time such as \"2026-06-01T09:00:00Z\"")
         }
         return value
     }
@@ -213,8 +224,8 @@ struct FieldReader {
 
         // Relations that hold by definition; anything else is a data error.
         func member(_ key: String) -> JSONNode { members.first { $0.key == key }?.value ?? node }
-        func require(_ holds: Bool, _ key: String, _ message: String) throws(InputError) {
-            if !holds { throw error(at: member(key), "campaign \(quoted(id)): \(message)") }
+        func require(_ holds: Bool, _ key: String, _ message: @autoclosure () -> String) throws(InputError) {
+            if !holds { throw error(at: member(key), "campaign \(quoted(id)): \(message())") }
         }
         try require(c.delivered <= c.sent,
                     "delivered", "delivered (\(c.delivered)) is above sent (\(c.sent)); expected delivered ≤ sent")

@@ -1,6 +1,6 @@
 /// A JSON document parsed with the position of every value, so errors can
 /// name the file, line and column of the offending value.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number, with its source text so integers are exact.
@@ -46,6 +46,8 @@ public struct JSONPosition: Sendable, Equatable {
 public struct JSONNode: Sendable, Equatable {
     public var value: JSONValue
     public var position: JSONPosition
+    /// The byte offsets of the value's text in the parsed bytes.
+    public var span: Range<Int> = 0..<0
 
     public static func == (lhs: JSONNode, rhs: JSONNode) -> Bool { lhs.value == rhs.value }
 
@@ -165,19 +167,21 @@ public struct JSONParser {
 
     private mutating func parseValue() throws(JSONSyntaxError) -> JSONNode {
         let start = position
+        let offset = index
         guard index < bytes.count else { throw fail("unexpected end of file; expected a JSON value") }
+        let value: JSONValue
         switch bytes[index] {
-        case UInt8(ascii: "{"): return JSONNode(value: try parseObject(), position: start)
-        case UInt8(ascii: "["): return JSONNode(value: try parseArray(), position: start)
-        case UInt8(ascii: "\""): return JSONNode(value: .string(try parseString()), position: start)
-        case UInt8(ascii: "t"): try expectWord("true"); return JSONNode(value: .bool(true), position: start)
-        case UInt8(ascii: "f"): try expectWord("false"); return JSONNode(value: .bool(false), position: start)
-        case UInt8(ascii: "n"): try expectWord("null"); return JSONNode(value: .null, position: start)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return JSONNode(value: try parseNumber(), position: start)
+        case UInt8(ascii: "{"): value = try parseObject()
+        case UInt8(ascii: "["): value = try parseArray()
+        case UInt8(ascii: "\""): value = .string(try parseString())
+        case UInt8(ascii: "t"): try expectWord("true"); value = .bool(true)
+        case UInt8(ascii: "f"): try expectWord("false"); value = .bool(false)
+        case UInt8(ascii: "n"): try expectWord("null"); value = .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): value = try parseNumber()
         default:
             throw fail("unexpected \(found); expected a JSON value (object, array, string, number, true, false or null)")
         }
+        return JSONNode(value: value, position: start, span: offset..<index)
     }
 
     private mutating func expectWord(_ word: String) throws(JSONSyntaxError) {

@@ -116,6 +116,9 @@ public struct Campaign: Sendable, Equatable {
     public var links: [LinkStat]?
     /// Where the campaign's object starts in campaigns.json.
     public var location: SourceLocation?
+    /// A digest (FNV-1a) of the campaign's object as written in campaigns.json: whatever the
+    /// file says of this campaign changed exactly when this changes.
+    public var sourceDigest: UInt64?
 
     public init(id: String, name: String? = nil, subject: String? = nil, preheader: String? = nil,
                 fromName: String? = nil, fromEmail: String? = nil, status: CampaignStatus,

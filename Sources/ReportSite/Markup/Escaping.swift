@@ -29,11 +29,26 @@ public enum HTML {
     /// The URL if it may become a live link: http, https or mailto only.
     public static func linkableURL(_ url: String) -> String? {
         let trimmed = url.trimmingCharacters(in: " \t\n\r")
-        let lower = trimmed.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:") else { return nil }
+        var allowed = false
+        for scheme in ["http://", "https://", "mailto:"] where hasPrefixIgnoringASCIICase(trimmed, scheme) {
+            allowed = true
+            break
+        }
+        guard allowed else { return nil }
         // No control characters or spaces inside a link target.
-        guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else { return nil }
+        guard !trimmed.utf8.contains(where: { $0 < 0x21 || $0 == 0x7F }) else { return nil }
         return trimmed
+    }
+
+    /// Whether `text` starts with the lowercase ASCII `prefix`, in any case.
+    static func hasPrefixIgnoringASCIICase(_ text: String, _ prefix: String) -> Bool {
+        var bytes = text.utf8.makeIterator()
+        for p in prefix.utf8 {
+            guard let b = bytes.next() else { return false }
+            let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            if lower != p { return false }
+        }
+        return true
     }
 
     /// A link to `url` showing `label` when the scheme is http(s)/mailto; otherwise the escaped text alone.
@@ -68,19 +83,18 @@ public enum MarkdownEscaping {
 
     public static func escape(_ text: String) -> String {
         var text = text
-        return text.withUTF8 { bytes -> String in
-            // Fast path: nothing to change.
-            var clean = true
-            for (i, b) in bytes.enumerated() {
+        let escaped: String? = text.withUTF8 { bytes -> String? in
+            // Fast path: nothing to change, so the value itself is returned (no copy).
+            for i in 0..<bytes.count {
+                let b = bytes[i]
                 let kind = table[Int(b)]
                 if kind == 1 || b < 0x20 || (i == 0 && (kind == 2 || b == 0x20 || (b >= 0x30 && b <= 0x39))) {
-                    clean = false
-                    break
+                    return escapeSlow(bytes)
                 }
             }
-            if clean { return String(decoding: bytes, as: UTF8.self) }
-            return escapeSlow(bytes)
+            return nil
         }
+        return escaped ?? text
     }
 
     private static func appendReference(_ b: UInt8, to out: inout [UInt8]) {
@@ -130,11 +144,13 @@ public enum MarkdownEscaping {
 }
 
 extension String {
+    /// The string without leading and trailing ASCII characters of `set`.
     func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
-        var s = self[...]
-        while let f = s.first, chars.contains(f) { s.removeFirst() }
-        while let l = s.last, chars.contains(l) { s.removeLast() }
-        return String(s)
+        let strip = Set(set.utf8)
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !strip.contains($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !strip.contains($0) })!
+        if first == bytes.startIndex && bytes.index(after: last) == bytes.endIndex { return self }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

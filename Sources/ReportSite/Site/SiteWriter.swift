@@ -53,7 +53,7 @@ public struct SiteWriter: Sendable {
     /// Built-in assets, by their name under Assets/.
     public static let assetNames = ["style.css", "favicon.svg"]
     static let manifestPath = ".funnelmark-manifest"
-    static let manifestVersion = "funnelmark-manifest 2"
+    static let manifestVersion = "funnelmark-manifest 3"
 
     public init(outputDirectory: String, renderer: PageRenderer, site: SiteInfo, stampIsInput: Bool = true, progress: BuildProgress? = nil) {
         self.outputDirectory = outputDirectory
@@ -102,7 +102,8 @@ public struct SiteWriter: Sendable {
         let reports = dataset.reports
         let slugs = Slugs.assign(reports.map(\.campaign.id))
         let siteKey = siteFingerprint(config: dataset.insightEvaluator.config)
-        let previous = allowIncremental && exists ? readManifest(in: out.path, siteKey: siteKey) : nil
+        let previousBuild = allowIncremental && exists ? readManifest(in: out.path, siteKey: siteKey) : nil
+        let previous = previousBuild?.campaigns
 
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -123,19 +124,28 @@ public struct SiteWriter: Sendable {
             let index = try renderer.index(PageContext.overview(reports, slugs: slugs, site: site))
             try writeFile(index, to: staging.path + "/index.html")
             let months = reports.count > PageContext.overviewLimit ? PageContext.months(reports) : []
-            if !months.isEmpty {
-                try FileManager.default.createDirectory(atPath: staging.path + "/months", withIntermediateDirectories: true)
-                let pages = try parallelMapThrowing(months.count) { [renderer, site] p in
-                    try renderer.month(PageContext.month(months, at: p, reports: reports, slugs: slugs, site: site))
-                }
-                for (p, html) in pages.enumerated() { try writeFile(html, to: staging.path + "/" + months[p].fileName) }
+            let monthKeys = months.indices.map { monthFingerprint(months, at: $0, slugs: slugs, entries: pass.entries, siteKey: siteKey) }
+            // A month page whose campaigns all kept their fingerprints is kept too.
+            let changedMonths = months.indices.filter { p in
+                guard let old = previousBuild?.months[months[p].fileName], old == monthKeys[p] else { return true }
+                return access(out.path + "/" + months[p].fileName, F_OK) != 0
             }
-            try writeFile(manifest(slugs: slugs, entries: pass.entries, siteKey: siteKey), to: staging.path + "/" + Self.manifestPath)
+            if !changedMonths.isEmpty {
+                try FileManager.default.createDirectory(atPath: staging.path + "/months", withIntermediateDirectories: true)
+                let pages = try parallelMapThrowing(changedMonths.count) { [renderer, site] k in
+                    try renderer.month(PageContext.month(months, at: changedMonths[k], reports: reports, slugs: slugs, site: site))
+                }
+                for (k, html) in pages.enumerated() { try writeFile(html, to: staging.path + "/" + months[changedMonths[k]].fileName) }
+            }
+            let monthEntries = Dictionary(uniqueKeysWithValues: months.indices.map { (months[$0].fileName, monthKeys[$0]) })
+            try writeFile(manifest(slugs: slugs, entries: pass.entries, months: monthEntries, siteKey: siteKey),
+                          to: staging.path + "/" + Self.manifestPath)
             clock.lap("overview")
 
             if let previous {
                 try commitIncremental(staging: staging, into: out, rendered: pass.rendered.map { slugs[$0] },
-                                      removed: Set(previous.keys).subtracting(slugs), months: months.map(\.fileName))
+                                      removed: Set(previous.keys).subtracting(slugs), months: months.map(\.fileName),
+                                      renderedMonths: changedMonths.map { months[$0].fileName })
             } else {
                 try swap(staging: staging, into: out, exists: exists, pid: pid)
             }
@@ -179,7 +189,8 @@ public struct SiteWriter: Sendable {
         var entries: [ManifestEntry] = []
         entries.reserveCapacity(count)
         var rendered: [Int] = []
-        let renderer = self.renderer, site = self.site
+        let renderer = self.renderer
+        let shared = PageContext.CampaignShared(site: site, root: "../")
         let batch = 512
         var start = 0
         while start < count {
@@ -198,7 +209,7 @@ public struct SiteWriter: Sendable {
                 }
                 let report = dataset.report(at: i)
                 if !queue.failed {
-                    let html = try renderer.campaign(PageContext.campaign(report, slug: slugs[i], site: site, root: "../"))
+                    let html = try renderer.campaign(PageContext.campaign(report, slug: slugs[i], shared: shared))
                     queue.push(root + "/campaigns/\(slugs[i]).html", html)
                     queue.push(root + "/campaigns/\(slugs[i]).links.csv", MetricsExport.linksCSV(report))
                 }
@@ -266,9 +277,17 @@ public struct SiteWriter: Sendable {
     /// A digest of everything a campaign's page, JSON and CSV row depend on: its data and
     /// figures, and (for its insights) the account history it is compared with. The rules,
     /// their configuration and the templates are in `siteKey`.
+    ///
+    /// A campaign read from campaigns.json is identified by the digest of its object's text
+    /// there; figures from event files are added as computed.
     func pageFingerprint(_ report: CampaignReport, history: String, slug: String, siteKey: String) -> String {
-        var text = siteKey + "\n" + slug + "\n" + MetricsExport.campaignJSON(report) + "\n" + history
+        var text = siteKey + "\n" + slug + "\n" + history + "\n"
         let c = report.campaign
+        if let digest = c.sourceDigest, report.events == nil {
+            text += String(digest, radix: 16)
+            return String(fnv1a(text), radix: 16)
+        }
+        text += (c.sourceDigest.map { String($0, radix: 16) } ?? "") + "\n" + MetricsExport.campaignJSON(report)
         for part in [c.subject, c.preheader, c.fromName, c.fromEmail, c.scheduledAt?.rfc3339, c.sentAt?.rfc3339,
                      c.completedAt?.rfc3339, c.audience.size.map(String.init)] {
             text += "\n" + (part ?? "\u{1}")
@@ -286,29 +305,56 @@ public struct SiteWriter: Sendable {
         var csv: Range<Int>
     }
 
-    func manifest(slugs: [String], entries: [ManifestEntry], siteKey: String) -> String {
+    /// What a month page depends on: its neighbours, and the fingerprints of its campaigns.
+    func monthFingerprint(_ months: [PageContext.MonthGroup], at p: Int, slugs: [String], entries: [ManifestEntry],
+                          siteKey: String) -> String {
+        var text = siteKey + "\n" + months[p].key + "\n" + months[p].label + "\n"
+        for neighbour in [p - 1, p + 1] where months.indices.contains(neighbour) {
+            text += months[neighbour].fileName + "\t" + months[neighbour].label + "\n"
+        }
+        for i in months[p].indices { text += slugs[i] + "\t" + entries[i].key + "\n" }
+        return String(fnv1a(text), radix: 16)
+    }
+
+    /// The manifest: one line per campaign (slug, fingerprint, spans of its metrics.json object
+    /// and metrics.csv row), then one per month page ("#month", file, fingerprint).
+    func manifest(slugs: [String], entries: [ManifestEntry], months: [String: String], siteKey: String) -> String {
         var text = Self.manifestVersion + "\n" + siteKey + "\n"
         for (slug, e) in zip(slugs, entries).sorted(by: { $0.0 < $1.0 }) {
             text += "\(slug)\t\(e.key)\t\(e.json.lowerBound)\t\(e.json.count)\t\(e.csv.lowerBound)\t\(e.csv.count)\n"
         }
+        for (file, key) in months.sorted(by: { $0.key < $1.key }) { text += "#month\t\(file)\t\(key)\n" }
         return text
     }
 
+    /// What a previous build's manifest holds.
+    struct PreviousBuild {
+        var campaigns: [String: ManifestEntry]
+        /// Month page file → fingerprint.
+        var months: [String: String]
+    }
+
     /// The previous build's entries, if its manifest matches this build's site.
-    func readManifest(in directory: String, siteKey: String) -> [String: ManifestEntry]? {
+    func readManifest(in directory: String, siteKey: String) -> PreviousBuild? {
         guard let bytes = readFile(directory + "/" + Self.manifestPath) else { return nil }
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 2, lines[0] == Self.manifestVersion, lines[1] == siteKey else { return nil }
         var entries: [String: ManifestEntry] = [:]
+        var months: [String: String] = [:]
         for line in lines.dropFirst(2) where !line.isEmpty {
             let parts = line.split(separator: "\t")
+            if parts.first == "#month" {
+                guard parts.count == 3 else { return nil }
+                months[String(parts[1])] = String(parts[2])
+                continue
+            }
             guard parts.count == 6, let jo = Int(parts[2]), let jl = Int(parts[3]), let co = Int(parts[4]), let cl = Int(parts[5]),
                   jo >= 0, jl >= 0, co >= 0, cl >= 0 else { return nil }
             entries[String(parts[0])] = ManifestEntry(key: String(parts[1]), json: jo..<(jo + jl), csv: co..<(co + cl))
         }
         // Pages the manifest promises must still be there.
         for slug in entries.keys where access(directory + "/campaigns/\(slug).html", F_OK) != 0 { return nil }
-        return entries
+        return PreviousBuild(campaigns: entries, months: months)
     }
 
     // MARK: - Putting the output in place
@@ -331,13 +377,15 @@ public struct SiteWriter: Sendable {
     }
 
     /// Moves staged pages and summaries into the existing output; the manifest goes last.
-    func commitIncremental(staging: URL, into out: URL, rendered: [String], removed: Set<String>, months: [String]) throws {
+    func commitIncremental(staging: URL, into out: URL, rendered: [String], removed: Set<String>, months: [String],
+                           renderedMonths: [String]) throws {
         var moves = rendered.flatMap { ["campaigns/\($0).html", "campaigns/\($0).links.csv"] }
-        moves += ["index.html", "metrics.json", "metrics.csv"] + months
+        moves += ["index.html", "metrics.json", "metrics.csv"] + renderedMonths
         let fm = FileManager.default
-        // Month pages are rewritten every time; drop the ones no longer needed.
+        // Drop the month pages no longer needed.
+        let keep = Set(months)
         let oldMonths = (try? fm.contentsOfDirectory(atPath: out.path + "/months")) ?? []
-        for name in oldMonths where !months.contains("months/" + name) { unlink(out.path + "/months/" + name) }
+        for name in oldMonths where !keep.contains("months/" + name) { unlink(out.path + "/months/" + name) }
         if !months.isEmpty { try? fm.createDirectory(atPath: out.path + "/months", withIntermediateDirectories: true) }
         for relative in moves {
             if rename(staging.path + "/" + relative, out.path + "/" + relative) != 0 {

@@ -1,3 +1,5 @@
+import CampaignData
+
 /// File names for campaign pages, safe whatever the id holds.
 public enum Slugs {
     /// Lower-case ASCII letters, digits and single dashes; at most 64 characters.
@@ -48,27 +50,4 @@ public enum Slugs {
         let hex = String(h >> 32, radix: 16)
         return String(repeating: "0", count: 8 - hex.count) + hex
     }
-}
-
-/// FNV-1a, 64-bit, of a string's UTF-8.
-public func fnv1a(_ text: String) -> UInt64 {
-    var text = text
-    return text.withUTF8 { bytes in
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return h
-    }
-}
-
-/// FNV-1a, 64-bit: a stable content hash (not for security).
-public func fnv1a(_ bytes: [UInt8]) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in bytes {
-        h ^= UInt64(b)
-        h = h &* 0x100_0000_01b3
-    }
-    return h
 }

@@ -28,13 +28,29 @@ public struct SiteInfo: Sendable {
 public enum PageContext {
     // MARK: - Campaign page
 
+    /// The parts of a campaign page's context that are the same on every campaign page of a
+    /// build: made once per build rather than once per page.
+    public struct CampaignShared: Sendable {
+        let site: MustacheValue
+        let definitions: MustacheValue
+
+        public init(site: SiteInfo, root: String) {
+            self.site = siteValue(site, root: root)
+            self.definitions = .array(RateDefinition.all.map { .object(["label": .string($0.label), "formula": .string($0.formula)]) })
+        }
+    }
+
     public static func campaign(_ report: CampaignReport, slug: String, site: SiteInfo, root: String) -> MustacheValue {
+        campaign(report, slug: slug, shared: CampaignShared(site: site, root: root))
+    }
+
+    public static func campaign(_ report: CampaignReport, slug: String, shared: CampaignShared) -> MustacheValue {
         let c = report.campaign
         let m = report.metrics
         let status = c.status
         let hasFigures = m.source != .none && (status == .sent || status == .sending)
         var object: [String: MustacheValue] = [
-            "site": siteValue(site, root: root),
+            "site": shared.site,
             "page": .object([
                 "title": .string("\(c.displayName) · Campaign report"),
                 "description": .string(pageDescription(report)),
@@ -50,7 +66,7 @@ public enum PageContext {
             "links": .array(m.links.enumerated().map { linkValue($1, rank: $0 + 1, delivered: m.counts.delivered) }),
             "has_links": .bool(!m.links.isEmpty),
             "insights": insightsValue(report.insights),
-            "methodology": methodologyValue(report, site: site),
+            "methodology": methodologyValue(report, definitions: shared.definitions),
             "engagement": engagementValue(report.events, show: hasFigures),
         ]
         if status == .sending {
@@ -295,10 +311,11 @@ public enum PageContext {
         let groups: [(String, String, InsightKind)] = [
             ("summary", "Summary", .summary), ("anomalies", "Anomalies", .anomaly), ("recommendations", "Recommendations", .recommendation),
         ]
-        var object: [String: MustacheValue] = ["all": .array(insights.map(item)), "has_any": .bool(!insights.isEmpty)]
+        let all = insights.map(item)
+        var object: [String: MustacheValue] = ["all": .array(all), "has_any": .bool(!insights.isEmpty)]
         var groupList: [MustacheValue] = []
         for (key, label, kind) in groups {
-            let items = insights.filter { $0.kind == kind }.map(item)
+            let items = insights.indices.filter { insights[$0].kind == kind }.map { all[$0] }
             object[key] = .array(items)
             if !items.isEmpty {
                 groupList.append(.object(["key": .string(key), "label": .string(label), "items": .array(items)]))
@@ -344,17 +361,14 @@ public enum PageContext {
         return .object(object)
     }
 
-    static func methodologyValue(_ report: CampaignReport, site: SiteInfo) -> MustacheValue {
+    static func methodologyValue(_ report: CampaignReport, definitions: MustacheValue) -> MustacheValue {
         let source: String
         switch report.metrics.source {
         case .events: source = "computed from event files (each figure counts distinct recipients unless it says events)"
         case .counts: source = "taken from the pre-aggregated counts in campaigns.json"
         case .none: source = "none yet: this campaign has no figures"
         }
-        return .object([
-            "source": .string(source),
-            "definitions": .array(RateDefinition.all.map { .object(["label": .string($0.label), "formula": .string($0.formula)]) }),
-        ])
+        return .object(["source": .string(source), "definitions": definitions])
     }
 
     // MARK: - Overview page
