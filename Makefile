@@ -13,11 +13,11 @@ export ESP_SAMPLES_DIR   ?= $(abspath ../shared/conformance/esp)
 
 all: build
 
-## deps: install the C library and tools the build needs (libcmark-dev, pkg-config)
+## deps: install the C libraries and tools the build needs (libcmark-dev, libmimalloc-dev, pkg-config)
 deps:
-	@if ! pkg-config --exists libcmark 2>/dev/null; then \
-	  echo "Installing libcmark-dev and pkg-config…"; \
-	  $(SUDO) $(APT_GET) update -qq && $(SUDO) $(APT_GET) install -y -qq libcmark-dev pkg-config >/dev/null; \
+	@if ! pkg-config --exists libcmark 2>/dev/null || ! dpkg -s libmimalloc-dev >/dev/null 2>&1; then \
+	  echo "Installing libcmark-dev, libmimalloc-dev and pkg-config…"; \
+	  $(SUDO) $(APT_GET) update -qq && $(SUDO) $(APT_GET) install -y -qq libcmark-dev libmimalloc-dev pkg-config >/dev/null; \
 	fi
 
 build: deps

@@ -25,7 +25,10 @@ let package = Package(
             plugins: ["EmbedResourcesPlugin"]
         ),
         .target(name: "FunnelmarkCLI", dependencies: ["Mustache", "CampaignData", "ReportSite"]),
-        .executableTarget(name: "funnelmark", dependencies: ["FunnelmarkCLI"]),
+        // mimalloc (Debian libmimalloc-dev) replaces glibc's malloc in the binary: page rendering
+        // allocates many small strings on both cores, and glibc's arenas spent about a sixth of the
+        // build's CPU time there (see Benchmarks/README.md).
+        .executableTarget(name: "funnelmark", dependencies: ["FunnelmarkCLI"], linkerSettings: [.linkedLibrary("mimalloc")]),
 
         // Build-time tool: compiles Templates/ and Assets/ into the binary.
         .executableTarget(name: "EmbedResources"),

@@ -51,6 +51,7 @@ struct IncrementalBuildTests {
         // Someone edits the exports in place: the spans no longer hold the campaigns.
         try write(String(repeating: "x", count: 100) + "\n", to: out.appendingPathComponent("metrics.json"))
         try write("id\r\n", to: out.appendingPathComponent("metrics.csv"))
+        try write("campaign_id\r\n", to: out.appendingPathComponent("links.csv"))
         let changed = try changedExamples(in: dir)
         #expect(run(["build", "--data", changed.path, "--out", out.path, "--quiet"]).code == 0)
         let fresh = dir.appendingPathComponent("fresh")
@@ -88,6 +89,66 @@ struct IncrementalBuildTests {
         let fresh = dir.appendingPathComponent("fresh")
         #expect(run(["build", "--data", data.path, "--out", fresh.path, "--quiet"]).code == 0)
         #expect(try snapshot(out) == snapshot(fresh))
+    }
+
+    /// campaigns.json with `count` sent campaigns, four per month from January 2020;
+    /// `rename` and `move` alter one campaign's name, or its send time to December 2019.
+    static func manyCampaigns(_ count: Int, rename: Int? = nil, move: Int? = nil) -> String {
+        let list = (0..<count).map { i -> String in
+            let month = 1 + (i / 4) % 12, year = 2020 + i / 48
+            var sentAt = "\(year)-\(month < 10 ? "0" : "")\(month)-\(10 + i % 4)T09:00:00Z"
+            if i == move { sentAt = "2019-12-01T09:00:00Z" }
+            let sent = 1000 + i * 7
+            return """
+                {"id": "c-\(i)", "name": "Campaign \(i)\(i == rename ? " (renamed)" : "")", "status": "sent", "sent_at": "\(sentAt)",
+                 "audience": {"size": \(sent + 10)}, "counts": {"sent": \(sent), "delivered": \(sent - 20), "bounced": 20,
+                 "unique_opens": \(300 + i % 50), "unique_clicks": \(40 + i % 9), "unsubscribed": \(i % 5), "complaints": 0},
+                 "links": [{"url": "https://example.com/\(i)?utm_source=news", "clicks": 50, "unique_clicks": 40}]}
+                """
+        }
+        return "{\"campaigns\": [\n" + list.joined(separator: ",\n") + "\n]}\n"
+    }
+
+    @Test("month pages are rewritten only when one of their campaigns (or a neighbour month) changed")
+    func monthPages() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("site")
+        let data = dir.appendingPathComponent("data")
+        try write(Self.manyCampaigns(150), to: data.appendingPathComponent("campaigns.json"))
+        #expect(run(["build", "--data", data.path, "--out", out.path, "--quiet"]).code == 0)
+        let months = out.appendingPathComponent("months")
+        func inodes() throws -> [String: Int] {
+            var result: [String: Int] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: months.path) {
+                result[name] = try FileManager.default.attributesOfItem(atPath: months.appendingPathComponent(name).path)[.systemFileNumber] as? Int
+            }
+            return result
+        }
+        let before = try inodes()
+        #expect(before.count == 38)
+
+        // Campaign 4 is the first of February 2020: only that month's page is new.
+        try write(Self.manyCampaigns(150, rename: 4), to: data.appendingPathComponent("campaigns.json"))
+        #expect(run(["build", "--data", data.path, "--out", out.path, "--quiet"]).code == 0)
+        let afterRename = try inodes()
+        #expect(Set(before.keys.filter { before[$0] != afterRename[$0] }) == ["2020-02.html"])
+        let fresh = dir.appendingPathComponent("fresh")
+        #expect(run(["build", "--data", data.path, "--out", fresh.path, "--quiet"]).code == 0)
+        #expect(try snapshot(out) == snapshot(fresh))
+
+        // Moving campaign 8 to December 2019 makes a new month and changes March 2020 and the
+        // neighbour links of January 2020 (and, as the account history each campaign is compared
+        // with shifts, the next few months).
+        try write(Self.manyCampaigns(150, rename: 4, move: 8), to: data.appendingPathComponent("campaigns.json"))
+        #expect(run(["build", "--data", data.path, "--out", out.path, "--quiet"]).code == 0)
+        let afterMove = try inodes()
+        let rewritten = Set(afterMove.keys.filter { afterRename[$0] != afterMove[$0] })
+        #expect(rewritten.isSuperset(of: ["2019-12.html", "2020-01.html", "2020-03.html"]))
+        #expect(rewritten.count < afterMove.count)
+        let fresh2 = dir.appendingPathComponent("fresh2")
+        #expect(run(["build", "--data", data.path, "--out", fresh2.path, "--quiet"]).code == 0)
+        #expect(try snapshot(out) == snapshot(fresh2))
     }
 
     @Test("progress goes to a terminal's stderr only, never with --quiet")

@@ -125,18 +125,29 @@ public enum MetricsExport {
         return row.map(csvField).joined(separator: ",") + "\r\n"
     }
 
-    /// Columns of a campaign's links CSV.
-    public static let linkColumns = ["url", "clicks", "unique_clicks", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
+    /// Columns of links.csv: one row per link of every campaign, in campaign order.
+    public static let linkColumns = ["campaign_id", "url", "clicks", "unique_clicks", "utm_source", "utm_medium", "utm_campaign",
+                                     "utm_term", "utm_content"]
 
-    public static func linksCSV(_ report: CampaignReport) -> String {
-        var out = linkColumns.joined(separator: ",") + "\r\n"
+    public static var linksCSVHeader: String { linkColumns.joined(separator: ",") + "\r\n" }
+
+    /// A campaign's rows of links.csv (none when it has no links).
+    public static func linksCSVRows(_ report: CampaignReport) -> String {
+        guard !report.metrics.links.isEmpty else { return "" }
+        let id = csvField(report.campaign.id)
+        var out = ""
         for link in report.metrics.links {
             let utm = utmParameters(of: link.url)
-            var row: [String] = [link.url, String(link.clicks), String(link.uniqueClicks)]
-            row += [utm.source, utm.medium, utm.campaign, utm.term, utm.content].map { $0 ?? "" }
-            out += row.map(csvField).joined(separator: ",") + "\r\n"
+            out += id + "," + csvField(link.url) + "," + String(link.clicks) + "," + String(link.uniqueClicks)
+            for value in [utm.source, utm.medium, utm.campaign, utm.term, utm.content] { out += "," + csvField(value ?? "") }
+            out += "\r\n"
         }
         return out
+    }
+
+    /// links.csv for these campaigns.
+    public static func linksCSV(_ reports: [CampaignReport]) -> String {
+        reports.reduce(linksCSVHeader) { $0 + linksCSVRows($1) }
     }
 
     /// RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets never run it as a formula.

@@ -53,7 +53,7 @@ public struct SiteWriter: Sendable {
     /// Built-in assets, by their name under Assets/.
     public static let assetNames = ["style.css", "favicon.svg"]
     static let manifestPath = ".funnelmark-manifest"
-    static let manifestVersion = "funnelmark-manifest 3"
+    static let manifestVersion = "funnelmark-manifest 4"
 
     public init(outputDirectory: String, renderer: PageRenderer, site: SiteInfo, stampIsInput: Bool = true, progress: BuildProgress? = nil) {
         self.outputDirectory = outputDirectory
@@ -182,10 +182,13 @@ public struct SiteWriter: Sendable {
 
         let oldJSON = previous == nil ? nil : ReadableFile(previousDirectory + "/metrics.json")
         let oldCSV = previous == nil ? nil : ReadableFile(previousDirectory + "/metrics.csv")
+        let oldLinks = previous == nil ? nil : ReadableFile(previousDirectory + "/links.csv")
         let json = try OpenFile(root + "/metrics.json")
         let csv = try OpenFile(root + "/metrics.csv")
+        let linksCSV = try OpenFile(root + "/links.csv")
         try json.write("{\"campaigns\": [")
         try csv.write(MetricsExport.csvHeader)
+        try linksCSV.write(MetricsExport.linksCSVHeader)
         var entries: [ManifestEntry] = []
         entries.reserveCapacity(count)
         var rendered: [Int] = []
@@ -196,49 +199,56 @@ public struct SiteWriter: Sendable {
         while start < count {
             let end = min(count, start + batch)
             let first = start
-            let results = try parallelMapThrowing(end - start) { k -> (json: String, csv: String, key: String, render: Bool) in
+            let results = try parallelMapThrowing(end - start) { k -> (json: String, csv: String, links: String, key: String, render: Bool) in
                 let i = first + k
                 let key = pageFingerprint(dataset.reports[i], history: dataset.insightEvaluator.historyDigest(at: i),
                                           slug: slugs[i], siteKey: siteKey)
+                let id = dataset.reports[i].campaign.id
                 if let old = previous?[slugs[i]], old.key == key,
-                   let object = oldJSON?.text(old.json), let row = oldCSV?.text(old.csv),
+                   let object = oldJSON?.text(old.json), let row = oldCSV?.text(old.csv), let links = oldLinks?.text(old.links),
                    // The spans must still hold this campaign (the files could have been edited).
-                   object.hasPrefix("  {\"id\": " + MetricsExport.jsonString(dataset.reports[i].campaign.id) + ","),
-                   row.hasPrefix(MetricsExport.csvField(dataset.reports[i].campaign.id) + ","), row.hasSuffix("\r\n") {
-                    return (object, row, key, false)
+                   object.hasPrefix("  {\"id\": " + MetricsExport.jsonString(id) + ","),
+                   row.hasPrefix(MetricsExport.csvField(id) + ","), row.hasSuffix("\r\n"),
+                   links.isEmpty || (links.hasPrefix(MetricsExport.csvField(id) + ",") && links.hasSuffix("\r\n")) {
+                    return (object, row, links, key, false)
                 }
                 let report = dataset.report(at: i)
                 if !queue.failed {
                     let html = try renderer.campaign(PageContext.campaign(report, slug: slugs[i], shared: shared))
                     queue.push(root + "/campaigns/\(slugs[i]).html", html)
-                    queue.push(root + "/campaigns/\(slugs[i]).links.csv", MetricsExport.linksCSV(report))
                 }
-                return (MetricsExport.campaignJSON(report), MetricsExport.csvRow(report), key, true)
+                return (MetricsExport.campaignJSON(report), MetricsExport.csvRow(report), MetricsExport.linksCSVRows(report), key, true)
             }
             if let error = queue.firstError { throw error }
             var chunk = ""
             var rows = ""
-            var jsonAt = json.written, csvAt = csv.written
+            var linkRows = ""
+            var jsonAt = json.written, csvAt = csv.written, linksAt = linksCSV.written
             for (k, r) in results.enumerated() {
                 let separator = start + k == 0 ? "\n" : ",\n"
                 chunk += separator + r.json
                 rows += r.csv
+                linkRows += r.links
                 jsonAt += separator.utf8.count
                 let jsonSpan = jsonAt..<(jsonAt + r.json.utf8.count)
                 let csvSpan = csvAt..<(csvAt + r.csv.utf8.count)
+                let linksSpan = linksAt..<(linksAt + r.links.utf8.count)
                 jsonAt = jsonSpan.upperBound
                 csvAt = csvSpan.upperBound
-                entries.append(ManifestEntry(key: r.key, json: jsonSpan, csv: csvSpan))
+                linksAt = linksSpan.upperBound
+                entries.append(ManifestEntry(key: r.key, json: jsonSpan, csv: csvSpan, links: linksSpan))
                 if r.render { rendered.append(start + k) }
             }
             try json.write(chunk)
             try csv.write(rows)
+            try linksCSV.write(linkRows)
             start = end
             progress?(end, count)
         }
         try json.write(count == 0 ? "]}\n" : "\n]}\n")
         try json.close()
         try csv.close()
+        try linksCSV.close()
         drained = true
         queue.finish()
         queue.waitUntilDrained()
@@ -298,11 +308,12 @@ public struct SiteWriter: Sendable {
     }
 
     /// What the manifest remembers of a campaign: its fingerprint and where its object and row
-    /// are in metrics.json and metrics.csv, so an unchanged campaign's can be copied.
+    /// are in metrics.json, metrics.csv and links.csv, so an unchanged campaign's can be copied.
     struct ManifestEntry: Sendable, Equatable {
         var key: String
         var json: Range<Int>
         var csv: Range<Int>
+        var links: Range<Int>
     }
 
     /// What a month page depends on: its neighbours, and the fingerprints of its campaigns.
@@ -317,11 +328,12 @@ public struct SiteWriter: Sendable {
     }
 
     /// The manifest: one line per campaign (slug, fingerprint, spans of its metrics.json object
-    /// and metrics.csv row), then one per month page ("#month", file, fingerprint).
+    /// metrics.csv row and links.csv rows), then one per month page ("#month", file, fingerprint).
     func manifest(slugs: [String], entries: [ManifestEntry], months: [String: String], siteKey: String) -> String {
         var text = Self.manifestVersion + "\n" + siteKey + "\n"
         for (slug, e) in zip(slugs, entries).sorted(by: { $0.0 < $1.0 }) {
-            text += "\(slug)\t\(e.key)\t\(e.json.lowerBound)\t\(e.json.count)\t\(e.csv.lowerBound)\t\(e.csv.count)\n"
+            text += "\(slug)\t\(e.key)\t\(e.json.lowerBound)\t\(e.json.count)\t\(e.csv.lowerBound)\t\(e.csv.count)"
+            text += "\t\(e.links.lowerBound)\t\(e.links.count)\n"
         }
         for (file, key) in months.sorted(by: { $0.key < $1.key }) { text += "#month\t\(file)\t\(key)\n" }
         return text
@@ -348,9 +360,10 @@ public struct SiteWriter: Sendable {
                 months[String(parts[1])] = String(parts[2])
                 continue
             }
-            guard parts.count == 6, let jo = Int(parts[2]), let jl = Int(parts[3]), let co = Int(parts[4]), let cl = Int(parts[5]),
-                  jo >= 0, jl >= 0, co >= 0, cl >= 0 else { return nil }
-            entries[String(parts[0])] = ManifestEntry(key: String(parts[1]), json: jo..<(jo + jl), csv: co..<(co + cl))
+            let numbers = parts.dropFirst(2).compactMap { Int($0) }
+            guard parts.count == 8, numbers.count == 6, numbers.allSatisfy({ $0 >= 0 }) else { return nil }
+            let (jo, jl, co, cl, lo, ll) = (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5])
+            entries[String(parts[0])] = ManifestEntry(key: String(parts[1]), json: jo..<(jo + jl), csv: co..<(co + cl), links: lo..<(lo + ll))
         }
         // Pages the manifest promises must still be there.
         for slug in entries.keys where access(directory + "/campaigns/\(slug).html", F_OK) != 0 { return nil }
@@ -379,8 +392,8 @@ public struct SiteWriter: Sendable {
     /// Moves staged pages and summaries into the existing output; the manifest goes last.
     func commitIncremental(staging: URL, into out: URL, rendered: [String], removed: Set<String>, months: [String],
                            renderedMonths: [String]) throws {
-        var moves = rendered.flatMap { ["campaigns/\($0).html", "campaigns/\($0).links.csv"] }
-        moves += ["index.html", "metrics.json", "metrics.csv"] + renderedMonths
+        var moves = rendered.map { "campaigns/\($0).html" }
+        moves += ["index.html", "metrics.json", "metrics.csv", "links.csv"] + renderedMonths
         let fm = FileManager.default
         // Drop the month pages no longer needed.
         let keep = Set(months)
@@ -394,7 +407,6 @@ public struct SiteWriter: Sendable {
         }
         for slug in removed {
             unlink(out.path + "/campaigns/\(slug).html")
-            unlink(out.path + "/campaigns/\(slug).links.csv")
         }
         if rename(staging.path + "/" + Self.manifestPath, out.path + "/" + Self.manifestPath) != 0 {
             throw OutputError(path: out.path, message: "cannot write the build manifest: \(String(cString: strerror(errno)))")

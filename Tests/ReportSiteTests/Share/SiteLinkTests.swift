@@ -117,13 +117,15 @@ struct SiteLinkTests {
         let ids = rows.dropFirst().map { $0.prefix { $0 != "," } }.map(String.init)
         #expect(ids == dataset.reports.map(\.campaign.id))
 
-        let slugs = Slugs.assign(dataset.reports.map(\.campaign.id))
-        for (report, slug) in zip(dataset.reports, slugs) {
-            let links = try Self.read(site.appendingPathComponent("campaigns/\(slug).links.csv"))
-            let lines = links.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-            #expect(lines.first == MetricsExport.linkColumns.joined(separator: ","))
-            #expect(lines.count == report.metrics.links.count + 1, "\(slug)")
-        }
+        // links.csv: a header, then each campaign's links in campaign order, led by its id.
+        let links = try Self.read(site.appendingPathComponent("links.csv"))
+        let lines = links.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.first == MetricsExport.linkColumns.joined(separator: ","))
+        let expectedIDs = dataset.reports.flatMap { r in r.metrics.links.map { _ in r.campaign.id } }
+        #expect(lines.dropFirst().map { String($0.prefix { $0 != "," }) } == expectedIDs)
+        #expect(expectedIDs.count > 0)
+        #expect(links == MetricsExport.linksCSV(dataset.reports))
+        #expect(Self.files(under: site).allSatisfy { !$0.hasSuffix(".links.csv") })
         let json = try Self.read(site.appendingPathComponent("metrics.json"))
         #expect(json == MetricsExport.json(dataset.reports))
     }
