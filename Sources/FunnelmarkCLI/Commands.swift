@@ -170,7 +170,7 @@ enum Commands {
         case let .string(s): return .string(s)
         case let .array(items): return .array(items.map(mustacheValue))
         case let .object(members):
-            var object: [String: MustacheValue] = [:]
+            var object = MustacheObject()
             for m in members where object[m.key] == nil { object[m.key] = mustacheValue(m.value) }
             return .object(object)
         }

@@ -12,8 +12,11 @@ public enum MustacheValue: Sendable, Equatable {
     case string(String)
     /// Text that must never be escaped (already-safe markup made by the caller).
     case trusted(String)
+    /// Like `trusted`, as UTF-8 bytes: a large fragment (a page body) goes into the output
+    /// without being turned into a string and validated again.
+    case trustedBytes([UInt8])
     case array([MustacheValue])
-    case object([String: MustacheValue])
+    case object(MustacheObject)
 }
 
 // MARK: - Truthiness and text
@@ -27,6 +30,7 @@ extension MustacheValue {
         case .int(let value): value != 0
         case .double(let value): value != 0
         case .string(let text), .trusted(let text): !text.isEmpty
+        case .trustedBytes(let bytes): !bytes.isEmpty
         case .array(let items): !items.isEmpty
         case .object: true
         }
@@ -42,6 +46,7 @@ extension MustacheValue {
         case .int(let value): String(value)
         case .double(let value): Self.format(value)
         case .string(let text), .trusted(let text): text
+        case .trustedBytes(let bytes): String(decoding: bytes, as: UTF8.self)
         case .array, .object: ""
         }
     }
@@ -78,10 +83,93 @@ extension MustacheValue: ExpressibleByArrayLiteral {
 
 extension MustacheValue: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, MustacheValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .object(MustacheObject(elements))
     }
 }
 
 extension MustacheValue: ExpressibleByNilLiteral {
     public init(nilLiteral: ()) { self = .null }
+}
+
+// MARK: - MustacheObject
+
+/// The fields of an object value: keys and values in insertion order.
+///
+/// A page's context holds hundreds of small objects, each made once and read a few times, so
+/// they are kept as one array scanned by a precomputed key hash rather than as hash tables:
+/// making one costs a cheap hash per key and no table, and a lookup compares integers until a
+/// hash matches. Equality ignores order, as a dictionary's does. Setting a key that exists
+/// replaces its value.
+public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLiteral, Sequence {
+    struct Entry: Sendable {
+        let hash: UInt64
+        let key: String
+        var value: MustacheValue
+    }
+
+    var entries: [Entry]
+
+    public init() { entries = [] }
+
+    /// Fields from (key, value) pairs; a repeated key keeps its last value.
+    public init<S: Sequence>(_ pairs: S) where S.Element == (String, MustacheValue) {
+        entries = []
+        entries.reserveCapacity(pairs.underestimatedCount)
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    /// Fields from a dictionary (in key order, so equal dictionaries give equal objects).
+    public init(_ dictionary: [String: MustacheValue]) {
+        self.init(dictionary.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    public init(dictionaryLiteral elements: (String, MustacheValue)...) {
+        self.init(elements)
+    }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+    public var keys: [String] { entries.map(\.key) }
+
+    public subscript(key: String) -> MustacheValue? {
+        get { value(forKey: key, hash: Self.hash(key)) }
+        set {
+            let hash = Self.hash(key)
+            if let index = entries.firstIndex(where: { $0.hash == hash && $0.key == key }) {
+                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            } else if let newValue {
+                entries.append(Entry(hash: hash, key: key, value: newValue))
+            }
+        }
+    }
+
+    /// The value of `key`, whose `hash(_:)` the caller has already computed.
+    func value(forKey key: String, hash: UInt64) -> MustacheValue? {
+        for entry in entries where entry.hash == hash && entry.key == key { return entry.value }
+        return nil
+    }
+
+    public func makeIterator() -> AnyIterator<(key: String, value: MustacheValue)> {
+        var position = 0
+        return AnyIterator {
+            guard position < entries.count else { return nil }
+            defer { position += 1 }
+            return (entries[position].key, entries[position].value)
+        }
+    }
+
+    public static func == (lhs: MustacheObject, rhs: MustacheObject) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return lhs.entries.allSatisfy { rhs.value(forKey: $0.key, hash: $0.hash) == $0.value }
+    }
+
+    /// FNV-1a of the key's UTF-8 bytes: cheap for the short keys templates use.
+    static func hash(_ key: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            h ^= UInt64(byte)
+            h = h &* 0x100_0000_01b3
+        }
+        return h
+    }
 }

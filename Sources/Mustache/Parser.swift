@@ -333,7 +333,7 @@ struct Parser {
             case .block(var block):
                 strip(&block, indent: indent)
                 nodes[position] = .block(block)
-            case .text, .variable:
+            case .text, .literal, .variable:
                 break
             }
         }
@@ -360,26 +360,33 @@ struct Parser {
     private static func mergingText(_ nodes: [Node]) -> [Node] {
         var merged: [Node] = []
         merged.reserveCapacity(nodes.count)
+        var pending = ""
+        func flush() {
+            if !pending.isEmpty { merged.append(.literal(Literal(pending))) }
+            pending = ""
+        }
         for node in nodes {
             switch node {
             case .text(let text, _):
-                guard !text.isEmpty else { continue }
-                if case .text(let previous, _) = merged.last {
-                    merged[merged.count - 1] = .text(previous + text, startsLine: false)
-                } else {
-                    merged.append(.text(text, startsLine: false))
-                }
+                pending += text
+            case .literal(let literal):
+                pending += String(decoding: literal.bytes, as: UTF8.self)
             case .section(let name, let inverted, let body, let offset):
+                flush()
                 merged.append(.section(name, inverted: inverted, body: mergingText(body), offset: offset))
             case .parent(let reference, let indent, let overrides, let offset):
+                flush()
                 merged.append(.parent(
                     reference, indent: indent, overrides: overrides.mapValues(mergingText), offset: offset))
             case .block(let block):
+                flush()
                 merged.append(.block(mergingText(block)))
             case .variable, .partial:
+                flush()
                 merged.append(node)
             }
         }
+        flush()
         return merged
     }
 

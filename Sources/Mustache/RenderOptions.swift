@@ -1,13 +1,17 @@
 // MARK: - RenderOptions
 
+/// Escapes a value's UTF-8 bytes onto the end of the output. Works on bytes so that a page
+/// renders into one buffer without a temporary string per value.
+public typealias ByteEscaper = @Sendable (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void
+
 /// How a template renders values: escaping, strictness, and limits.
 public struct RenderOptions: Sendable {
-    /// Applied to the text of `{{name}}` when the value is not `.trusted`.
+    /// Applied to the text of `{{name}}` when the value is not trusted.
     /// Default: HTML escape of `& < > " '`.
-    public var escape: @Sendable (String) -> String
-    /// If non-nil, applied to `{{{name}}}` / `{{& name}}` values that are not `.trusted`
+    public var escape: ByteEscaper
+    /// If non-nil, applied to `{{{name}}}` / `{{& name}}` values that are not trusted
     /// (lets a caller refuse raw data). Default nil = spec behaviour (verbatim).
-    public var escapeUnescaped: (@Sendable (String) -> String)?
+    public var escapeUnescaped: ByteEscaper?
     /// When true, a variable, section or dynamic partial name that resolves to nothing
     /// is an error (a `TemplateError` at the tag) instead of empty.
     public var strict: Bool
@@ -18,51 +22,82 @@ public struct RenderOptions: Sendable {
     /// with "partial recursion too deep".
     public var maxPartialDepth: Int
 
-    /// Makes options; every argument has the spec's behaviour as its default.
+    /// Makes options with byte-level escapers; every argument has the spec's behaviour as its default.
     public init(
-        escape: @escaping @Sendable (String) -> String = RenderOptions.escapeHTML,
-        escapeUnescaped: (@Sendable (String) -> String)? = nil,
+        escapeBytes: @escaping ByteEscaper = RenderOptions.escapeHTML,
+        escapeUnescapedBytes: ByteEscaper? = nil,
         strict: Bool = false,
         missingPartialIsError: Bool = false,
         maxPartialDepth: Int = 100
     ) {
-        self.escape = escape
-        self.escapeUnescaped = escapeUnescaped
+        self.escape = escapeBytes
+        self.escapeUnescaped = escapeUnescapedBytes
         self.strict = strict
         self.missingPartialIsError = missingPartialIsError
         self.maxPartialDepth = maxPartialDepth
     }
 
+    /// Makes options with escapers that map text to text (simpler to write, slower to run).
+    public init(
+        escape: @escaping @Sendable (String) -> String,
+        escapeUnescaped: (@Sendable (String) -> String)? = nil,
+        strict: Bool = false,
+        missingPartialIsError: Bool = false,
+        maxPartialDepth: Int = 100
+    ) {
+        self.init(escapeBytes: Self.bytes(escape), escapeUnescapedBytes: escapeUnescaped.map(Self.bytes),
+                  strict: strict, missingPartialIsError: missingPartialIsError, maxPartialDepth: maxPartialDepth)
+    }
+
+    /// Options with the default HTML escaping and a text-to-text escaper for `{{{ }}}` only.
+    public init(escapeUnescaped: @escaping @Sendable (String) -> String) {
+        self.init(escapeBytes: Self.escapeHTML, escapeUnescapedBytes: Self.bytes(escapeUnescaped))
+    }
+
     /// The spec's behaviour: HTML-escaped `{{name}}`, verbatim `{{{name}}}`, lenient lookups.
     public static let html = RenderOptions()
 
+    private static func bytes(_ transform: @escaping @Sendable (String) -> String) -> ByteEscaper {
+        { bytes, output in output.append(contentsOf: transform(String(decoding: bytes, as: UTF8.self)).utf8) }
+    }
+
     // MARK: - HTML escaping
+
+    /// 1 for the bytes HTML escaping replaces.
+    private static let htmlSpecial: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for byte in "&<>\"'".utf8 { table[Int(byte)] = 1 }
+        return table
+    }()
+
+    /// Escapes the five HTML-significant characters `& < > " '` as entities, onto `output`.
+    @Sendable public static func escapeHTML(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        htmlSpecial.withUnsafeBufferPointer { special in
+            var runStart = 0
+            for i in 0..<bytes.count where special[Int(bytes[i])] != 0 {
+                if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                switch bytes[i] {
+                case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+                default: output.append(contentsOf: "&#39;".utf8)
+                }
+                runStart = i + 1
+            }
+            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        }
+    }
 
     /// Escapes the five HTML-significant characters `& < > " '` as entities.
     @Sendable public static func escapeHTML(_ text: String) -> String {
         var text = text
-        let escapedBytes: [UInt8]? = text.withUTF8 { bytes in
-            guard let first = bytes.firstIndex(where: needsEscape) else { return nil }
-            var escaped = [UInt8]()
-            escaped.reserveCapacity(bytes.count + 16)
-            escaped.append(contentsOf: bytes[..<first])
-            for byte in bytes[first...] {
-                switch byte {
-                case UInt8(ascii: "&"): escaped.append(contentsOf: "&amp;".utf8)
-                case UInt8(ascii: "<"): escaped.append(contentsOf: "&lt;".utf8)
-                case UInt8(ascii: ">"): escaped.append(contentsOf: "&gt;".utf8)
-                case UInt8(ascii: "\""): escaped.append(contentsOf: "&quot;".utf8)
-                case UInt8(ascii: "'"): escaped.append(contentsOf: "&#39;".utf8)
-                default: escaped.append(byte)
-                }
-            }
-            return escaped
-        }
-        return escapedBytes.map { String(decoding: $0, as: UTF8.self) } ?? text
-    }
-
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
-            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        return text.withUTF8 { bytes in
+            guard bytes.contains(where: { htmlSpecial[Int($0)] != 0 }) else { return nil }
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 16)
+            escapeHTML(bytes, into: &output)
+            return String(decoding: output, as: UTF8.self)
+        } ?? text
     }
 }

@@ -9,7 +9,7 @@
 struct Renderer {
     private let options: RenderOptions
     private let partials: any PartialResolver
-    private var output = ""
+    private var output: [UInt8] = []
     /// Whether the output is at the start of a line of template text (where indentation goes).
     private var atLineStart = true
     private var contextStack: [MustacheValue]
@@ -50,8 +50,10 @@ struct Renderer {
         self.options = options
     }
 
-    mutating func render(_ nodes: [Node], source: SourceInfo, capacity: Int) throws(TemplateError) -> String {
-        output.reserveCapacity(capacity)
+    /// Renders `nodes` onto the end of `buffer` (which holds what was rendered so far if this throws).
+    mutating func render(_ nodes: [Node], source: SourceInfo, into buffer: inout [UInt8]) throws(TemplateError) {
+        swap(&output, &buffer)
+        defer { swap(&output, &buffer) }
         work.append(Pending(nodes: nodes, frame: Frame(indent: "", source: source), exit: .nothing))
         while var current = work.popLast() {
             var child: Pending?
@@ -59,8 +61,10 @@ struct Renderer {
                 let node = current.nodes[current.index]
                 current.index += 1
                 switch node {
+                case .literal(let literal):
+                    emitText(literal, indent: current.frame.indent)
                 case .text(let text, _):
-                    emitText(text, indent: current.frame.indent)
+                    emitText(Literal(text), indent: current.frame.indent)
                 case .variable(let name, let escaped, let offset):
                     try renderVariable(name, escaped: escaped, at: offset, in: current.frame)
                 case .section(let name, let inverted, let body, let offset):
@@ -81,7 +85,6 @@ struct Renderer {
                 finish(current)
             }
         }
-        return output
     }
 
     // MARK: - Nodes
@@ -90,8 +93,7 @@ struct Renderer {
         _ name: Name, escaped: Bool, at offset: Int, in frame: Frame
     ) throws(TemplateError) {
         guard let value = try resolve(name, at: offset, in: frame) else { return }
-        let text = try interpolation(of: value, escaped: escaped, name: name, at: offset, in: frame)
-        emitValue(text, indent: frame.indent)
+        try emit(value, escaped: escaped, name: name, at: offset, in: frame)
     }
 
     /// The section's body to render next, if it renders.
@@ -175,59 +177,88 @@ struct Renderer {
 
     // MARK: - Output
 
-    private mutating func emitText(_ text: String, indent: String) {
-        guard !indent.isEmpty else {
-            output += text
-            if let last = text.utf8.last { atLineStart = last == UInt8(ascii: "\n") }
-            return
-        }
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            let newline = rest.utf8.firstIndex(of: UInt8(ascii: "\n"))
-            let lineEnd = newline.map { rest.utf8.index(after: $0) } ?? rest.endIndex
-            let line = rest[..<lineEnd]
-            // Empty lines stay empty: no trailing whitespace from indentation.
-            if atLineStart && line != "\n" && line != "\r\n" { output += indent }
-            output += line
-            atLineStart = line.utf8.last == UInt8(ascii: "\n")
-            rest = rest[lineEnd...]
+    /// Appends a string's UTF-8 bytes (straight from its storage when it is contiguous).
+    private mutating func append(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
+            output.append(contentsOf: text.utf8)
         }
     }
 
-    private mutating func emitValue(_ text: String, indent: String) {
-        guard !text.isEmpty else { return }
-        if atLineStart && !indent.isEmpty { output += indent }
-        output += text
+    private mutating func emitText(_ literal: Literal, indent: String) {
+        guard !literal.bytes.isEmpty else { return }
+        guard !indent.isEmpty else {
+            output.append(contentsOf: literal.bytes)
+            atLineStart = literal.endsLine
+            return
+        }
+        literal.bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            while start < buffer.count {
+                var end = start
+                while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+                if end < buffer.count { end += 1 }
+                let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                // Empty lines stay empty: no trailing whitespace from indentation.
+                let empty = (line.count == 1 && line[0] == UInt8(ascii: "\n"))
+                    || (line.count == 2 && line[0] == UInt8(ascii: "\r") && line[1] == UInt8(ascii: "\n"))
+                if atLineStart && !empty { append(indent) }
+                output.append(contentsOf: line)
+                atLineStart = line[line.count - 1] == UInt8(ascii: "\n")
+                start = end
+            }
+        }
+    }
+
+    /// Puts the indentation before a value's text that starts a line; `mark` is where the
+    /// value's bytes begin in the output.
+    private mutating func finishValue(from mark: Int, indent: String) {
+        guard output.count > mark else { return }
+        if atLineStart && !indent.isEmpty { output.insert(contentsOf: indent.utf8, at: mark) }
         atLineStart = false
     }
 
     // MARK: - Values
 
-    private func interpolation(
-        of value: MustacheValue, escaped: Bool, name: Name, at offset: Int, in frame: Frame
-    ) throws(TemplateError) -> String {
+    /// Writes the value's text, escaped as the tag asks, unless the value is trusted.
+    private mutating func emit(
+        _ value: MustacheValue, escaped: Bool, name: Name, at offset: Int, in frame: Frame
+    ) throws(TemplateError) {
+        let mark = output.count
         switch value {
         case .trusted(let text):
-            return text
-        case .array(let items):
-            var parts: [String] = []
-            parts.reserveCapacity(items.count)
-            for item in items {
-                parts.append(try interpolation(of: item, escaped: escaped, name: name, at: offset, in: frame))
-            }
-            return parts.joined(separator: ",")
+            append(text)
+        case .trustedBytes(let bytes):
+            output.append(contentsOf: bytes)
+        case .null:
+            return
         case .object:
             if options.strict {
                 throw frame.source.error(
                     at: offset, "'\(name.text)' is an object, which cannot be inserted as text: name one of its keys")
             }
-            return ""
-        case .null:
-            return ""
-        case .bool, .int, .double, .string:
-            let text = value.scalarText
-            if escaped { return options.escape(text) }
-            return options.escapeUnescaped?(text) ?? text
+            return
+        case .array(let items):
+            // The items' texts joined by commas; indentation goes once, before the whole.
+            let saved = atLineStart
+            let flat = Frame(indent: "", source: frame.source)
+            for (position, item) in items.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                try emit(item, escaped: escaped, name: name, at: offset, in: flat)
+            }
+            atLineStart = saved
+        case .string(var text):
+            escape(&text, escaped: escaped)
+        case .bool, .int, .double:
+            var text = value.scalarText
+            escape(&text, escaped: escaped)
+        }
+        finishValue(from: mark, indent: frame.indent)
+    }
+
+    private mutating func escape(_ text: inout String, escaped: Bool) {
+        let escaper = escaped ? options.escape : options.escapeUnescaped
+        text.withUTF8 { bytes in
+            if let escaper { escaper(bytes, &output) } else { output.append(contentsOf: bytes) }
         }
     }
 
@@ -240,16 +271,18 @@ struct Renderer {
 
     private func lookup(_ name: Name) -> MustacheValue? {
         guard let first = name.parts.first else { return contextStack.last }
+        let firstHash = name.hashes[0]
         var found: MustacheValue?
         for position in stride(from: contextStack.count - 1, through: 0, by: -1) {
-            if case .object(let fields) = contextStack[position], let value = fields[first] {
+            if case .object(let fields) = contextStack[position], let value = fields.value(forKey: first, hash: firstHash) {
                 found = value
                 break
             }
         }
         guard var current = found else { return nil }
-        for part in name.parts.dropFirst() {
-            guard case .object(let fields) = current, let value = fields[part] else { return nil }
+        for k in 1..<name.parts.count {
+            guard case .object(let fields) = current, let value = fields.value(forKey: name.parts[k], hash: name.hashes[k])
+            else { return nil }
             current = value
         }
         return current
@@ -278,7 +311,7 @@ struct Renderer {
         case .null: "null"
         case .bool: "a boolean"
         case .int, .double: "a number"
-        case .string, .trusted: "a string"
+        case .string, .trusted, .trustedBytes: "a string"
         case .array: "a list"
         case .object: "an object"
         }
@@ -300,6 +333,8 @@ struct Renderer {
             switch value {
             case .string(let text), .trusted(let text):
                 name = text
+            case .trustedBytes(let bytes):
+                name = String(decoding: bytes, as: UTF8.self)
             default:
                 if options.strict {
                     throw frame.source.error(

@@ -31,7 +31,21 @@ public struct Template: Sendable {
         partials: any PartialResolver = DictionaryPartials([:]),
         options: RenderOptions = .html
     ) throws(TemplateError) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(info.source.utf8.count)
+        try render(context, partials: partials, options: options, into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Renders the template onto the end of `output`, as UTF-8. On an error, `output` holds
+    /// what was rendered before it.
+    public func render(
+        _ context: MustacheValue,
+        partials: any PartialResolver = DictionaryPartials([:]),
+        options: RenderOptions = .html,
+        into output: inout [UInt8]
+    ) throws(TemplateError) {
         var renderer = Renderer(context: context, partials: partials, options: options)
-        return try renderer.render(nodes, source: info, capacity: info.source.utf8.count)
+        try renderer.render(nodes, source: info, into: &output)
     }
 }

@@ -31,6 +31,24 @@ public enum CommonMark {
         }
     }
 
+    /// Renders CommonMark given as UTF-8 bytes to an HTML fragment, as UTF-8 bytes.
+    /// The bytes must be valid UTF-8 (as text rendered from Swift strings is), so cmark is not
+    /// asked to validate them again unless `options` say so.
+    public static func html(fromMarkdown markdown: [UInt8], options: Options = [.unsafe]) -> [UInt8] {
+        markdown.withUnsafeBufferPointer { bytes -> [UInt8] in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
+            let rendered = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                cmark_markdown_to_html($0, bytes.count, options.rawValue)
+            }
+            guard let rendered else { return [] }
+            defer { free(rendered) }
+            let length = strlen(rendered)
+            return rendered.withMemoryRebound(to: UInt8.self, capacity: length) {
+                Array(UnsafeBufferPointer(start: $0, count: length))
+            }
+        }
+    }
+
     /// The version of the linked libcmark, e.g. "0.30.2".
     public static var version: String { String(cString: cmark_version_string()) }
 }

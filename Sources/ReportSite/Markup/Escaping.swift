@@ -23,6 +23,11 @@ public enum HTML {
     /// attribute values and SVG text alike.
     public static func escape(_ text: String) -> String { RenderOptions.escapeHTML(text) }
 
+    /// `escape` onto the end of `output`, for the template engine.
+    @Sendable public static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        RenderOptions.escapeHTML(bytes, into: &output)
+    }
+
     /// Data as escaped, trusted HTML text.
     public static func text(_ text: String) -> TrustedHTML { TrustedHTML(unchecked: escape(text)) }
 
@@ -83,18 +88,31 @@ public enum MarkdownEscaping {
 
     public static func escape(_ text: String) -> String {
         var text = text
-        let escaped: String? = text.withUTF8 { bytes -> String? in
+        return text.withUTF8 { bytes -> String? in
             // Fast path: nothing to change, so the value itself is returned (no copy).
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                let kind = table[Int(b)]
-                if kind == 1 || b < 0x20 || (i == 0 && (kind == 2 || b == 0x20 || (b >= 0x30 && b <= 0x39))) {
-                    return escapeSlow(bytes)
-                }
+            guard needsEscaping(bytes) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 24)
+            escapeSlow(bytes, into: &out)
+            return String(decoding: out, as: UTF8.self)
+        } ?? text
+    }
+
+    /// `escape` onto the end of `output`, for the template engine.
+    @Sendable public static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        if needsEscaping(bytes) { escapeSlow(bytes, into: &output) } else { output.append(contentsOf: bytes) }
+    }
+
+    private static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let table = self.table
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            let kind = table[Int(b)]
+            if kind == 1 || b < 0x20 || (i == 0 && (kind == 2 || b == 0x20 || (b >= 0x30 && b <= 0x39))) {
+                return true
             }
-            return nil
         }
-        return escaped ?? text
+        return false
     }
 
     private static func appendReference(_ b: UInt8, to out: inout [UInt8]) {
@@ -106,40 +124,59 @@ public enum MarkdownEscaping {
         out.append(0x3B) // ;
     }
 
-    private static func escapeSlow(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 24)
-        var atStart = true
+    /// 1 for the bytes escaped anywhere in a value: the table's "always" bytes and controls.
+    private static let special: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 256)
+        for b in 0..<256 where table[b] == 1 || b < 0x20 { t[b] = 1 }
+        return t
+    }()
+
+    private static func isFoldedToSpace(_ b: UInt8) -> Bool {
+        b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0B || b == 0x0C
+    }
+
+    private static func escapeSlow(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let table = self.table
+        // The value's start, where a block could begin: spaces, a list number's digits and what follows them.
+        var position = 0
         var leadingDigits = 0
-        for b in bytes {
-            var byte = b
-            if byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0B || byte == 0x0C { byte = 0x20 }
-            if atStart {
-                if byte == 0x20 {
-                    appendReference(byte, to: &out)
-                    continue
-                }
-                if byte >= 0x30 && byte <= 0x39 {
-                    // Digits may be an ordered list marker ("1." or "1)"): look at what follows.
-                    out.append(byte)
-                    leadingDigits += 1
-                    continue
-                }
-                atStart = false
-                if leadingDigits > 0 {
-                    if byte == 0x2E || byte == 0x29 { appendReference(byte, to: &out); continue }
-                } else if table[Int(byte)] == 2 {
-                    appendReference(byte, to: &out)
-                    continue
-                }
-            }
-            if table[Int(byte)] == 1 || byte < 0x20 {
+        while position < bytes.count {
+            var byte = bytes[position]
+            if isFoldedToSpace(byte) { byte = 0x20 }
+            if byte == 0x20 {
                 appendReference(byte, to: &out)
-            } else {
-                out.append(byte)
+                position += 1
+                continue
             }
+            if byte >= 0x30 && byte <= 0x39 {
+                // Digits may be an ordered list marker ("1." or "1)"): look at what follows.
+                out.append(byte)
+                leadingDigits += 1
+                position += 1
+                continue
+            }
+            if leadingDigits > 0 ? (byte == 0x2E || byte == 0x29) : table[Int(byte)] == 2 {
+                appendReference(byte, to: &out)
+                position += 1
+            }
+            break
         }
-        return String(decoding: out, as: UTF8.self)
+        // The rest: runs of plain bytes copied whole.
+        special.withUnsafeBufferPointer { special in
+            var runStart = position
+            while position < bytes.count {
+                let byte = bytes[position]
+                if special[Int(byte)] == 0 {
+                    position += 1
+                    continue
+                }
+                if runStart < position { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position])) }
+                if isFoldedToSpace(byte) { out.append(0x20) } else { appendReference(byte, to: &out) }
+                position += 1
+                runStart = position
+            }
+            if runStart < position { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position])) }
+        }
     }
 }
 

@@ -17,7 +17,7 @@ public enum EmailReport {
 
     /// Values are HTML-escaped, even in `{{{ }}}`; trusted values pass through.
     static let options: RenderOptions = {
-        var o = RenderOptions(escape: HTML.escape, escapeUnescaped: HTML.escape, strict: false)
+        var o = RenderOptions(escapeBytes: HTML.escape, escapeUnescapedBytes: HTML.escape, strict: false)
         o.missingPartialIsError = true
         return o
     }()
@@ -165,7 +165,7 @@ public enum EmailReport {
     /// A bar as two cells: `fill` and `rest` in whole percent (summing to 100).
     /// Anything above zero shows at least 1%; an empty total is an empty bar; a cell of 0% is left out
     /// (`has_fill` / `has_rest`) because clients still draw a sliver for it.
-    static func bar(_ count: Int, of total: Int) -> [String: MustacheValue] {
+    static func bar(_ count: Int, of total: Int) -> MustacheObject {
         var fill = total <= 0 ? 0 : Int((100 * Double(count) / Double(total)).rounded())
         if count > 0, total > 0 { fill = max(fill, 1) }
         fill = min(max(fill, 0), 100)

@@ -19,9 +19,10 @@ public struct PageRenderer: Sendable {
     ///   `{{#campaign.subject}}` stays legal.
     public init(store: TemplateStore, strict: Bool = false) throws {
         self.store = store
-        markdownOptions = RenderOptions(escape: MarkdownEscaping.escape, escapeUnescaped: MarkdownEscaping.escape,
+        markdownOptions = RenderOptions(escapeBytes: MarkdownEscaping.escape, escapeUnescapedBytes: MarkdownEscaping.escape,
                                         strict: strict, missingPartialIsError: true)
-        htmlOptions = RenderOptions(escape: HTML.escape, escapeUnescaped: HTML.escape, strict: strict, missingPartialIsError: true)
+        htmlOptions = RenderOptions(escapeBytes: HTML.escape, escapeUnescapedBytes: HTML.escape, strict: strict,
+                                    missingPartialIsError: true)
         layout = try store.page("layout")
         campaignPage = try store.page("campaign")
         indexPage = try store.page("index")
@@ -29,23 +30,33 @@ public struct PageRenderer: Sendable {
     }
 
     public func campaign(_ context: MustacheValue) throws -> String {
-        try page(campaignPage, context)
+        String(decoding: try page(campaignPage, context), as: UTF8.self)
     }
 
     public func index(_ context: MustacheValue) throws -> String {
-        try page(indexPage, context)
+        String(decoding: try page(indexPage, context), as: UTF8.self)
     }
 
     public func month(_ context: MustacheValue) throws -> String {
-        try page(monthPage, context)
+        String(decoding: try page(monthPage, context), as: UTF8.self)
     }
 
-    /// Renders a Markdown page template and wraps it in the layout.
-    func page(_ template: Template, _ context: MustacheValue) throws -> String {
-        let markdown = try template.render(context, partials: store, options: markdownOptions)
+    /// A campaign page as UTF-8 bytes, ready to write.
+    public func campaignBytes(_ context: MustacheValue) throws -> [UInt8] {
+        try page(campaignPage, context)
+    }
+
+    /// Renders a Markdown page template and wraps it in the layout, as UTF-8 bytes.
+    func page(_ template: Template, _ context: MustacheValue) throws -> [UInt8] {
+        var markdown: [UInt8] = []
+        markdown.reserveCapacity(32 * 1024)
+        try template.render(context, partials: store, options: markdownOptions, into: &markdown)
         let body = CommonMark.html(fromMarkdown: markdown)
         guard case var .object(fields) = context else { return body }
-        fields["content"] = .trusted(body)
-        return try layout.render(.object(fields), partials: store, options: htmlOptions)
+        fields["content"] = .trustedBytes(body)
+        var page: [UInt8] = []
+        page.reserveCapacity(body.count + 4096)
+        try layout.render(.object(fields), partials: store, options: htmlOptions, into: &page)
+        return page
     }
 }

@@ -169,7 +169,7 @@ public struct SiteWriter: Sendable {
                       previousDirectory: String, into root: String) throws -> (entries: [ManifestEntry], rendered: [Int]) {
         let count = dataset.reports.count
         let queue = WriteQueue(capacity: 256)
-        let writer = Thread { queue.drain { path, text in try writeFile(text, to: path) } }
+        let writer = Thread { queue.drain { path, bytes in try writeFile(bytes, to: path) } }
         writer.stackSize = 1 << 20
         writer.start()
         var drained = false
@@ -214,7 +214,7 @@ public struct SiteWriter: Sendable {
                 }
                 let report = dataset.report(at: i)
                 if !queue.failed {
-                    let html = try renderer.campaign(PageContext.campaign(report, slug: slugs[i], shared: shared))
+                    let html = try renderer.campaignBytes(PageContext.campaign(report, slug: slugs[i], shared: shared))
                     queue.push(root + "/campaigns/\(slugs[i]).html", html)
                 }
                 return (MetricsExport.campaignJSON(report), MetricsExport.csvRow(report), MetricsExport.linksCSVRows(report), key, true)
@@ -463,6 +463,28 @@ func writeFile(_ text: String, to path: String) throws {
     try writeChunks([text], to: path)
 }
 
+/// Writes bytes to a file, as `writeFile(_:to:)` does text.
+func writeFile(_ bytes: [UInt8], to path: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    try bytes.withUnsafeBufferPointer { try writeAll($0, fd: fd, path: path) }
+}
+
+/// Writes the whole buffer, retrying short writes and interrupted calls.
+func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, fd: Int32, path: String) throws {
+    guard let base = buffer.baseAddress else { return }
+    var offset = 0
+    while offset < buffer.count {
+        let n = write(fd, base + offset, buffer.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))")
+        }
+        offset += n
+    }
+}
+
 func writeChunks<S: Sequence>(_ chunks: S, to path: String) throws where S.Element == String {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))") }
@@ -511,7 +533,7 @@ final class WriteQueue: @unchecked Sendable {
     private let slots: DispatchSemaphore
     private let available = DispatchSemaphore(value: 0)
     private let drained = DispatchSemaphore(value: 0)
-    private var items: [(String, String)] = []
+    private var items: [(String, [UInt8])] = []
     private var head = 0
     private var finished = false
     private var errors: [(Int, Error)] = []
@@ -523,7 +545,7 @@ final class WriteQueue: @unchecked Sendable {
 
     func fail(_ order: Int, _ error: Error) { lock.withLock { errors.append((order, error)) } }
 
-    func push(_ path: String, _ text: String) {
+    func push(_ path: String, _ text: [UInt8]) {
         slots.wait()
         lock.withLock { items.append((path, text)) }
         available.signal()
@@ -535,11 +557,11 @@ final class WriteQueue: @unchecked Sendable {
     }
 
     /// Runs on the writer thread until `finish()` and the queue is empty.
-    func drain(_ write: (String, String) throws -> Void) {
+    func drain(_ write: (String, [UInt8]) throws -> Void) {
         while true {
             available.wait()
             while true {
-                let next: (String, String)? = lock.withLock {
+                let next: (String, [UInt8])? = lock.withLock {
                     guard head < items.count else { return nil }
                     let item = items[head]
                     head += 1

@@ -49,7 +49,7 @@ public enum PageContext {
         let m = report.metrics
         let status = c.status
         let hasFigures = m.source != .none && (status == .sent || status == .sending)
-        var object: [String: MustacheValue] = [
+        var object: MustacheObject = [
             "site": shared.site,
             "page": .object([
                 "title": .string("\(c.displayName) · Campaign report"),
@@ -158,7 +158,7 @@ public enum PageContext {
     }
 
     static func countsValue(_ counts: Counts) -> MustacheValue {
-        var object: [String: MustacheValue] = [:]
+        var object = MustacheObject()
         for (name, value) in counts.fields {
             object[name] = value.map { .string(Format.count($0)) } ?? .null
             object[name + "_raw"] = value.map { .int($0) } ?? .null
@@ -167,7 +167,7 @@ public enum PageContext {
     }
 
     static func ratesValue(_ rates: Rates, counts: Counts) -> MustacheValue {
-        var object: [String: MustacheValue] = [:]
+        var object = MustacheObject()
         for (name, value) in rates.fields {
             let def = RateDefinition.named(name)
             object[name] = .object([
@@ -312,7 +312,7 @@ public enum PageContext {
             ("summary", "Summary", .summary), ("anomalies", "Anomalies", .anomaly), ("recommendations", "Recommendations", .recommendation),
         ]
         let all = insights.map(item)
-        var object: [String: MustacheValue] = ["all": .array(all), "has_any": .bool(!insights.isEmpty)]
+        var object: MustacheObject = ["all": .array(all), "has_any": .bool(!insights.isEmpty)]
         var groupList: [MustacheValue] = []
         for (key, label, kind) in groups {
             let items = insights.indices.filter { insights[$0].kind == kind }.map { all[$0] }
@@ -335,7 +335,7 @@ public enum PageContext {
                          "percent": .string(total > 0 ? Format.percent(Double($0.recipients) / Double(total)) : "—")])
             })
         }
-        var object: [String: MustacheValue] = [
+        var object: MustacheObject = [
             "show": .bool(true),
             "median_first_open": events.medianSecondsToFirstOpen.map { .string(Format.duration(seconds: $0)) } ?? .null,
             "clients": shares(events.clients.clients),

@@ -68,3 +68,41 @@ struct EscapingTests {
 }
 
 import Foundation
+
+@Suite("Markdown escaping: byte-level escaper against a plain reference")
+struct MarkdownEscapingReferenceTests {
+    static let samples: [String] = EscapingTests.hostile + [
+        "", " ", "  lead", "12. twelve", "3) three", "12 apples", "1.5%", "62,030", "99", "#1", "-5", "+", "==x", "a|b",
+        "über *fett*", "tab\there", "cr\r\nlf", "\u{1}\u{7}ctl", "end\\", "…‘quotes’ — dash", "9\n. x", " 1. x",
+    ]
+
+    @Test("the escaper gives the reference's text", arguments: samples)
+    func matchesReference(text: String) {
+        var bytes: [UInt8] = []
+        var copy = text
+        copy.withUTF8 { MarkdownEscaping.escape($0, into: &bytes) }
+        let expected = Array(Self.referenceBytes(text))
+        #expect(bytes == expected, "\(text)")
+        #expect(Array(MarkdownEscaping.escape(text).utf8) == expected, "\(text)")
+    }
+
+    /// The rules of `MarkdownEscaping`, byte by byte with no fast paths (multi-byte characters pass through whole).
+    static func referenceBytes(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var atStart = true
+        var leadingDigits = 0
+        for var b in text.utf8 {
+            if [0x0A, 0x0D, 0x09, 0x0B, 0x0C].contains(b) { b = 0x20 }
+            let always = "&<>\"'\\`*_[]!".utf8.contains(b) || b < 0x20
+            let atStartOnly = "#-+=~|".utf8.contains(b)
+            if atStart {
+                if b == 0x20 { out += Array("&#32;".utf8); continue }
+                if b >= 0x30 && b <= 0x39 { out.append(b); leadingDigits += 1; continue }
+                atStart = false
+                if leadingDigits > 0 ? (b == 0x2E || b == 0x29) : atStartOnly { out += Array("&#\(b);".utf8); continue }
+            }
+            if always { out += Array("&#\(b);".utf8) } else { out.append(b) }
+        }
+        return out
+    }
+}

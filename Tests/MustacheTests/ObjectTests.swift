@@ -1,0 +1,79 @@
+import Mustache
+import Testing
+
+// MARK: - Objects and byte output
+
+@Suite("Objects and byte output")
+struct ObjectTests {
+    @Test("An object keeps insertion order, replaces a repeated key and removes a key set to nil")
+    func fields() {
+        var object: MustacheObject = ["b": 1, "a": 2]
+        object["c"] = 3
+        object["b"] = 4
+        #expect(object.keys == ["b", "a", "c"])
+        #expect(object["b"] == 4)
+        object["a"] = nil
+        #expect(object.keys == ["b", "c"])
+        #expect(object["a"] == nil)
+        #expect(object.map(\.key) == ["b", "c"])
+    }
+
+    @Test("Equality ignores order, as a dictionary's does")
+    func equality() {
+        let one: MustacheObject = ["x": 1, "y": "two", "z": [true]]
+        let other: MustacheObject = ["z": [true], "x": 1, "y": "two"]
+        #expect(one == other)
+        #expect(one != ["x": 1, "y": "two"])
+        #expect(one != ["x": 1, "y": "two", "z": [false]])
+        #expect(MustacheObject(["k": .int(1), "j": .int(2)]) == ["j": 2, "k": 1])
+    }
+
+    @Test("Lookups find every key among many, including keys that share a prefix or a length")
+    func manyKeys() throws {
+        var object = MustacheObject()
+        let keys = (0..<300).map { "key_\($0)" } + ["audience_name", "audience_size", "audience_size_raw", "", "é", "e"]
+        for (n, key) in keys.enumerated() { object[key] = .int(n) }
+        for (n, key) in keys.enumerated() {
+            let template = try Template(source: "{{#o}}[{{\(key.isEmpty ? "missing" : key)}}]{{/o}}", name: "t")
+            let text = try template.render(["o": .object(object)])
+            #expect(text == (key.isEmpty ? "[]" : "[\(n)]"), "\(key)")
+        }
+    }
+
+    @Test("Rendering into a buffer appends to what it holds; trusted bytes go in as they are")
+    func intoBuffer() throws {
+        let template = try Template(source: "<{{{body}}}|{{name}}>", name: "t")
+        var output = Array("head ".utf8)
+        try template.render(["body": .trustedBytes(Array("<p>a & b</p>".utf8)), "name": "R&D"], into: &output)
+        #expect(String(decoding: output, as: UTF8.self) == "head <<p>a & b</p>|R&amp;D>")
+    }
+
+    @Test("The byte-level HTML escaper agrees with a character-by-character reference", arguments: [
+        "", "plain", "<>&\"'", "Tom & Jerry's <b>\"x\"</b>", "über & ça < ☃ >", "&&&&", "a'b'c", "'\u{0}'",
+    ])
+    func htmlEscaper(text: String) {
+        let reference = text.map { c -> String in
+            switch c {
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'": "&#39;"
+            default: String(c)
+            }
+        }.joined()
+        #expect(RenderOptions.escapeHTML(text) == reference)
+        var bytes: [UInt8] = [0x40]
+        var copy = text
+        copy.withUTF8 { RenderOptions.escapeHTML($0, into: &bytes) }
+        #expect(String(decoding: bytes, as: UTF8.self) == "@" + reference)
+    }
+
+    @Test("A list interpolates as its items' texts joined by commas, indented once")
+    func listInterpolation() throws {
+        let template = try Template(source: "  {{>p}}", name: "t")
+        let partials = DictionaryPartials(["p": "{{list}}\n{{list}}\n"])
+        let text = try template.render(["list": ["a&", 2, .null, .trusted("<t>"), ["x", "y"]]], partials: partials)
+        #expect(text == "  a&amp;,2,,<t>,x,y\n  a&amp;,2,,<t>,x,y\n")
+    }
+}
