@@ -380,8 +380,11 @@ struct ByteCursor {
         while true {
             // Eight bytes at a time while none is a quote, a backslash, a control character or beyond ASCII.
             while i + 8 <= bytes.count {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if Self.isPlainText(word) { i += 8 } else { break }
+                let special = Self.specialBytes(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)))
+                if special == 0 { i += 8; continue }
+                // The lowest flag is exact (only bytes above a flagged one can be flagged wrongly).
+                i += special.trailingZeroBitCount / 8
+                break
             }
             guard i < bytes.count else { throw GiveUp() }
             let b = bytes[i]
@@ -407,14 +410,15 @@ struct ByteCursor {
         return RawString(range: range, escaped: escaped, ascii: high & 0x80 == 0)
     }
 
-    /// Whether none of the eight bytes of `word` is `"`, `\\`, below 0x20 or above 0x7F (the
-    /// classic "has a zero byte" tests, which are exact about whether there is one).
-    @inline(__always) static func isPlainText(_ word: UInt64) -> Bool {
+    /// The high bit of each byte of `word` (little-endian) that may be `"`, `\\`, below 0x20 or
+    /// above 0x7F; 0 when none is (the classic "has a zero byte" tests: exact about whether there
+    /// is one, and about the lowest).
+    @inline(__always) static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let quotes = word ^ 0x2222_2222_2222_2222, backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
         let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
             | ((word &- 0x2020_2020_2020_2020) & ~word) | word
-        return special & highs == 0
+        return special & highs
     }
 
     /// Checks the escape at `i` (its backslash); returns the offset after it.

@@ -4,13 +4,23 @@ public struct CampaignReport: Sendable {
     public var campaign: Campaign
     public var metrics: CampaignMetrics
     /// Event-level extras (timeline, clients…) when the campaign has events.
-    public var events: CampaignEvents?
+    public var events: CampaignEvents? {
+        get { eventsBox?.value }
+        set { eventsBox = newValue.map(EventsBox.init) }
+    }
     public var insights: [Insight]
+    /// The extras out of line: they are large, and most reports of a large site have none.
+    private var eventsBox: EventsBox?
+
+    private final class EventsBox: Sendable {
+        let value: CampaignEvents
+        init(_ value: CampaignEvents) { self.value = value }
+    }
 
     public init(campaign: Campaign, metrics: CampaignMetrics, events: CampaignEvents?, insights: [Insight]) {
         self.campaign = campaign
         self.metrics = metrics
-        self.events = events
+        self.eventsBox = events.map(EventsBox.init)
         self.insights = insights
     }
 }
