@@ -28,6 +28,37 @@ public enum HTML {
         RenderOptions.escapeHTML(bytes, into: &output)
     }
 
+    /// A value's text as it lands in a page compiled from Markdown: HTML-escaped, with line
+    /// breaks and tabs folded to spaces (as `MarkdownEscaping` folds them) and other control
+    /// characters shown as U+FFFD, the replacement character.
+    @Sendable public static func escapeFolding(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        foldingClass.withUnsafeBufferPointer { kind in
+            var runStart = 0
+            for i in 0..<bytes.count where kind[Int(bytes[i])] != 0 {
+                if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                switch bytes[i] {
+                case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+                case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
+                case 0x09, 0x0A, 0x0B, 0x0C, 0x0D: output.append(0x20)
+                default: output.append(contentsOf: [0xEF, 0xBF, 0xBD] as [UInt8])
+                }
+                runStart = i + 1
+            }
+            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        }
+    }
+
+    /// 1 for the bytes `escapeFolding` changes: the five HTML characters and the C0 controls.
+    private static let foldingClass: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for b in 0..<0x20 { table[b] = 1 }
+        for b in "&<>\"'".utf8 { table[Int(b)] = 1 }
+        return table
+    }()
+
     /// Data as escaped, trusted HTML text.
     public static func text(_ text: String) -> TrustedHTML { TrustedHTML(unchecked: escape(text)) }
 
