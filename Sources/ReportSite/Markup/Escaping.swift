@@ -64,13 +64,9 @@ public enum HTML {
 
     /// The URL if it may become a live link: http, https or mailto only.
     public static func linkableURL(_ url: String) -> String? {
-        let trimmed = url.trimmingCharacters(in: " \t\n\r")
-        var allowed = false
-        for scheme in ["http://", "https://", "mailto:"] where hasPrefixIgnoringASCIICase(trimmed, scheme) {
-            allowed = true
-            break
-        }
-        guard allowed else { return nil }
+        let trimmed = url.trimmingASCIIWhitespace()
+        guard hasPrefixIgnoringASCIICase(trimmed, "http://") || hasPrefixIgnoringASCIICase(trimmed, "https://")
+            || hasPrefixIgnoringASCIICase(trimmed, "mailto:") else { return nil }
         // No control characters or spaces inside a link target.
         guard !trimmed.utf8.contains(where: { $0 < 0x21 || $0 == 0x7F }) else { return nil }
         return trimmed
@@ -212,6 +208,16 @@ public enum MarkdownEscaping {
 }
 
 extension String {
+    /// The string without leading and trailing spaces, tabs, line feeds and carriage returns.
+    func trimmingASCIIWhitespace() -> String {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !isSpace($0) })!
+        if first == bytes.startIndex && bytes.index(after: last) == bytes.endIndex { return self }
+        return String(self[first...last])
+    }
+
     /// The string without leading and trailing ASCII characters of `set`.
     func trimmingCharacters(in set: String) -> String {
         let strip = Set(set.utf8)

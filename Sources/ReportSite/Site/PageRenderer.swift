@@ -47,35 +47,42 @@ public struct PageRenderer: Sendable {
         String(decoding: try page(monthPage, context), as: UTF8.self)
     }
 
-    /// A campaign page as UTF-8 bytes, ready to write.
-    public func campaignBytes(_ context: MustacheValue) throws -> [UInt8] {
-        try page(campaignPage, context)
+    /// A campaign page as UTF-8 bytes, ready to write; `meter` times its stages.
+    public func campaignBytes(_ context: MustacheValue, meter: StageMeter? = nil) throws -> [UInt8] {
+        try page(campaignPage, context, meter: meter)
     }
 
     /// Renders a Markdown page template and wraps it in the layout, as UTF-8 bytes.
-    func page(_ template: Template, _ context: MustacheValue) throws -> [UInt8] {
-        let body = try html(template, context)
+    func page(_ template: Template, _ context: MustacheValue, meter: StageMeter? = nil) throws -> [UInt8] {
+        let body = try html(template, context, meter: meter)
         guard case var .object(fields) = context else { return body }
-        fields["content"] = .trustedBytes(body)
-        var page: [UInt8] = []
-        page.reserveCapacity(body.count + 4096)
-        try layout.render(.object(fields), partials: store, options: htmlOptions, into: &page)
-        return page
+        return try metered(meter, "layout") {
+            fields["content"] = .trustedBytes(body)
+            var page: [UInt8] = []
+            page.reserveCapacity(body.count + 4096)
+            try layout.render(.object(fields), partials: store, options: htmlOptions, into: &page)
+            return page
+        }
     }
 
     /// A Markdown page template's HTML. The template renders with its values kept apart, cmark
     /// runs once per distinct structure (`CompiledMarkdown`), and the values fill the result;
     /// a structure whose placeholders do not come through cmark whole renders the values into
     /// the Markdown instead, escaped for it.
-    func html(_ template: Template, _ context: MustacheValue) throws -> [UInt8] {
+    func html(_ template: Template, _ context: MustacheValue, meter: StageMeter? = nil) throws -> [UInt8] {
         var markdown: [UInt8] = []
         markdown.reserveCapacity(32 * 1024)
         var values = SeparatedValues()
-        try template.render(context, partials: store, options: separatedOptions, into: &markdown, separating: &values)
-        if let compiled = compiled.compiled(markdown, valueCount: values.count) {
-            var html: [UInt8] = []
-            compiled.fill(values, into: &html)
-            return html
+        try metered(meter, "markdown render") {
+            try template.render(context, partials: store, options: separatedOptions, into: &markdown, separating: &values)
+        }
+        let page = metered(meter, "cmark (cached)") { compiled.compiled(markdown, valueCount: values.count) }
+        if let page {
+            return metered(meter, "fill values") {
+                var html: [UInt8] = []
+                page.fill(values, into: &html)
+                return html
+            }
         }
         markdown.removeAll(keepingCapacity: true)
         try template.render(context, partials: store, options: markdownOptions, into: &markdown)

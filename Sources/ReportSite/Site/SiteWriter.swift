@@ -30,8 +30,8 @@ public struct BuildSummary: Sendable {
 /// Receives progress while pages render: (pages done, pages to do).
 public typealias BuildProgress = @Sendable (Int, Int) -> Void
 
-/// Stage "write": renders pages on every core and writes them from one thread
-/// (directory writes do not scale with threads on common file systems).
+/// Stage "write": renders pages on every core, each worker writing the pages it renders
+/// (creating files in one folder from two threads measured 1.7x faster than from one here).
 ///
 /// A full build goes into a folder beside the destination that is swapped
 /// in when complete, so a failed build leaves the previous output as it was.
@@ -47,8 +47,10 @@ public struct SiteWriter: Sendable {
     /// new stamp changes every page; otherwise unchanged pages keep theirs.
     public var stampIsInput: Bool
     public var progress: BuildProgress?
-    /// Receives each stage's name and duration in seconds (for --timings).
+    /// Receives each stage's name and duration in seconds (for FUNNELMARK_TIMINGS).
     public var stageTimer: (@Sendable (String, Double) -> Void)?
+    /// Sums the CPU time of the per-campaign work by stage (for FUNNELMARK_TIMINGS).
+    public var meter: StageMeter?
 
     /// Built-in assets, by their name under Assets/.
     public static let assetNames = ["style.css", "favicon.svg"]
@@ -164,21 +166,10 @@ public struct SiteWriter: Sendable {
     /// fingerprint matches the previous build's keeps its page, and its metrics.json object and
     /// metrics.csv row are copied from the previous files; any other campaign's insights are
     /// computed once and feed its object, its row and its page. Memory stays bounded by a batch,
-    /// however many campaigns there are; one writer thread writes the pages.
+    /// however many campaigns there are; each page is written as soon as it is rendered.
     func campaignPass(_ dataset: Dataset, slugs: [String], siteKey: String, previous: [String: ManifestEntry]?,
                       previousDirectory: String, into root: String) throws -> (entries: [ManifestEntry], rendered: [Int]) {
         let count = dataset.reports.count
-        let queue = WriteQueue(capacity: 256)
-        let writer = Thread { queue.drain { path, bytes in try writeFile(bytes, to: path) } }
-        writer.stackSize = 1 << 20
-        writer.start()
-        var drained = false
-        defer {
-            if !drained {
-                queue.finish()
-                queue.waitUntilDrained()
-            }
-        }
 
         let oldJSON = previous == nil ? nil : ReadableFile(previousDirectory + "/metrics.json")
         let oldCSV = previous == nil ? nil : ReadableFile(previousDirectory + "/metrics.csv")
@@ -201,8 +192,11 @@ public struct SiteWriter: Sendable {
             let first = start
             let results = try parallelMapThrowing(end - start) { k -> (json: String, csv: String, links: String, key: String, render: Bool) in
                 let i = first + k
-                let key = pageFingerprint(dataset.reports[i], history: dataset.insightEvaluator.historyDigest(at: i),
-                                          slug: slugs[i], siteKey: siteKey)
+                let meter = self.meter
+                let key = metered(meter, "fingerprints") {
+                    pageFingerprint(dataset.reports[i], history: dataset.insightEvaluator.historyDigest(at: i),
+                                    slug: slugs[i], siteKey: siteKey)
+                }
                 let id = dataset.reports[i].campaign.id
                 if let old = previous?[slugs[i]], old.key == key,
                    let object = oldJSON?.text(old.json), let row = oldCSV?.text(old.csv), let links = oldLinks?.text(old.links),
@@ -212,14 +206,14 @@ public struct SiteWriter: Sendable {
                    links.isEmpty || (links.hasPrefix(MetricsExport.csvField(id) + ",") && links.hasSuffix("\r\n")) {
                     return (object, row, links, key, false)
                 }
-                let report = dataset.report(at: i)
-                if !queue.failed {
-                    let html = try renderer.campaignBytes(PageContext.campaign(report, slug: slugs[i], shared: shared))
-                    queue.push(root + "/campaigns/\(slugs[i]).html", html)
+                let report = metered(meter, "insights") { dataset.report(at: i) }
+                let context = metered(meter, "page context") { PageContext.campaign(report, slug: slugs[i], shared: shared) }
+                let html = try renderer.campaignBytes(context, meter: meter)
+                try metered(meter, "write pages") { try writeFile(html, to: root + "/campaigns/\(slugs[i]).html") }
+                return metered(meter, "exports") {
+                    (MetricsExport.campaignJSON(report), MetricsExport.csvRow(report), MetricsExport.linksCSVRows(report), key, true)
                 }
-                return (MetricsExport.campaignJSON(report), MetricsExport.csvRow(report), MetricsExport.linksCSVRows(report), key, true)
             }
-            if let error = queue.firstError { throw error }
             var chunk = ""
             var rows = ""
             var linkRows = ""
@@ -249,10 +243,6 @@ public struct SiteWriter: Sendable {
         try json.close()
         try csv.close()
         try linksCSV.close()
-        drained = true
-        queue.finish()
-        queue.waitUntilDrained()
-        if let error = queue.firstError { throw error }
         return (entries, rendered)
     }
 
@@ -524,62 +514,6 @@ final class ReadableFile: @unchecked Sendable {
         guard n == range.count else { return nil }
         return String(validating: bytes, as: UTF8.self)
     }
-}
-
-/// A bounded queue of files to write, drained by one thread. Memory stays
-/// bounded by `capacity` pages, however many pages a build has.
-final class WriteQueue: @unchecked Sendable {
-    private let lock = Lock()
-    private let slots: DispatchSemaphore
-    private let available = DispatchSemaphore(value: 0)
-    private let drained = DispatchSemaphore(value: 0)
-    private var items: [(String, [UInt8])] = []
-    private var head = 0
-    private var finished = false
-    private var errors: [(Int, Error)] = []
-
-    init(capacity: Int) { slots = DispatchSemaphore(value: capacity) }
-
-    var failed: Bool { lock.withLock { !errors.isEmpty } }
-    var firstError: Error? { lock.withLock { errors.min { $0.0 < $1.0 }?.1 } }
-
-    func fail(_ order: Int, _ error: Error) { lock.withLock { errors.append((order, error)) } }
-
-    func push(_ path: String, _ text: [UInt8]) {
-        slots.wait()
-        lock.withLock { items.append((path, text)) }
-        available.signal()
-    }
-
-    func finish() {
-        lock.withLock { finished = true }
-        available.signal()
-    }
-
-    /// Runs on the writer thread until `finish()` and the queue is empty.
-    func drain(_ write: (String, [UInt8]) throws -> Void) {
-        while true {
-            available.wait()
-            while true {
-                let next: (String, [UInt8])? = lock.withLock {
-                    guard head < items.count else { return nil }
-                    let item = items[head]
-                    head += 1
-                    if head > 1024 { items.removeFirst(head); head = 0 }
-                    return item
-                }
-                guard let (path, text) = next else { break }
-                if !failed {
-                    do { try write(path, text) } catch { fail(Int.max, error) }
-                }
-                slots.signal()
-            }
-            if lock.withLock({ finished && head >= items.count }) { break }
-        }
-        drained.signal()
-    }
-
-    func waitUntilDrained() { drained.wait() }
 }
 
 /// Times consecutive stages of a build.
