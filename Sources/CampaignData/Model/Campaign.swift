@@ -96,51 +96,135 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// One email campaign as described in campaigns.json.
+///
+/// A value type whose fields live in one shared copy-on-write box: a campaign is copied on its
+/// way into the insight inputs and the reports, and copying one reference is much cheaper than
+/// copying some 470 bytes and a dozen reference counts, ten thousand times over.
 public struct Campaign: Sendable, Equatable {
-    public var id: String
-    public var name: String?
-    public var subject: String?
-    public var preheader: String?
-    public var fromName: String?
-    public var fromEmail: String?
-    public var status: CampaignStatus
-    public var audience: Audience
-    public var scheduledAt: Timestamp?
-    public var sentAt: Timestamp?
-    public var completedAt: Timestamp?
-    public var tags: [String]
-    public var utm: UTMParameters
+    /// The stored fields.
+    struct Fields: Equatable {
+        var id: String
+        var name: String?
+        var subject: String?
+        var preheader: String?
+        var fromName: String?
+        var fromEmail: String?
+        var status: CampaignStatus
+        var audience: Audience
+        var scheduledAt: Timestamp?
+        var sentAt: Timestamp?
+        var completedAt: Timestamp?
+        var tags: [String]
+        var utm: UTMParameters
+        var counts: Counts?
+        var links: [LinkStat]?
+        var location: SourceLocation?
+        var sourceDigest: UInt64?
+    }
+
+    /// The box: written only through a `Campaign` that holds the only reference to it, so sharing it is safe.
+    final class Storage: @unchecked Sendable {
+        // Unchecked: every write goes through `Campaign.update`, after making the box unique.
+        @exclusivity(unchecked) var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    /// Changes the fields, first copying the box if another campaign shares it.
+    @inline(__always)
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        change(&storage.fields)
+    }
+
+    public var id: String {
+        get { storage.fields.id }
+        set { update { $0.id = newValue } }
+    }
+    public var name: String? {
+        get { storage.fields.name }
+        set { update { $0.name = newValue } }
+    }
+    public var subject: String? {
+        get { storage.fields.subject }
+        set { update { $0.subject = newValue } }
+    }
+    public var preheader: String? {
+        get { storage.fields.preheader }
+        set { update { $0.preheader = newValue } }
+    }
+    public var fromName: String? {
+        get { storage.fields.fromName }
+        set { update { $0.fromName = newValue } }
+    }
+    public var fromEmail: String? {
+        get { storage.fields.fromEmail }
+        set { update { $0.fromEmail = newValue } }
+    }
+    public var status: CampaignStatus {
+        get { storage.fields.status }
+        set { update { $0.status = newValue } }
+    }
+    public var audience: Audience {
+        get { storage.fields.audience }
+        set { update { $0.audience = newValue } }
+    }
+    public var scheduledAt: Timestamp? {
+        get { storage.fields.scheduledAt }
+        set { update { $0.scheduledAt = newValue } }
+    }
+    public var sentAt: Timestamp? {
+        get { storage.fields.sentAt }
+        set { update { $0.sentAt = newValue } }
+    }
+    public var completedAt: Timestamp? {
+        get { storage.fields.completedAt }
+        set { update { $0.completedAt = newValue } }
+    }
+    public var tags: [String] {
+        get { storage.fields.tags }
+        set { update { $0.tags = newValue } }
+    }
+    public var utm: UTMParameters {
+        get { storage.fields.utm }
+        set { update { $0.utm = newValue } }
+    }
     /// Pre-aggregated figures, if the input carried them.
-    public var counts: Counts?
+    public var counts: Counts? {
+        get { storage.fields.counts }
+        set { update { $0.counts = newValue } }
+    }
     /// Pre-aggregated per-link clicks, if the input carried them.
-    public var links: [LinkStat]?
+    public var links: [LinkStat]? {
+        get { storage.fields.links }
+        set { update { $0.links = newValue } }
+    }
     /// Where the campaign's object starts in campaigns.json.
-    public var location: SourceLocation?
+    public var location: SourceLocation? {
+        get { storage.fields.location }
+        set { update { $0.location = newValue } }
+    }
     /// A digest (FNV-1a) of the campaign's object as written in campaigns.json: whatever the
     /// file says of this campaign changed exactly when this changes.
-    public var sourceDigest: UInt64?
+    public var sourceDigest: UInt64? {
+        get { storage.fields.sourceDigest }
+        set { update { $0.sourceDigest = newValue } }
+    }
 
     public init(id: String, name: String? = nil, subject: String? = nil, preheader: String? = nil,
                 fromName: String? = nil, fromEmail: String? = nil, status: CampaignStatus,
                 audience: Audience = Audience(), scheduledAt: Timestamp? = nil, sentAt: Timestamp? = nil,
                 completedAt: Timestamp? = nil, tags: [String] = [], utm: UTMParameters = UTMParameters(),
                 counts: Counts? = nil, links: [LinkStat]? = nil, location: SourceLocation? = nil) {
-        self.id = id
-        self.name = name
-        self.subject = subject
-        self.preheader = preheader
-        self.fromName = fromName
-        self.fromEmail = fromEmail
-        self.status = status
-        self.audience = audience
-        self.scheduledAt = scheduledAt
-        self.sentAt = sentAt
-        self.completedAt = completedAt
-        self.tags = tags
-        self.utm = utm
-        self.counts = counts
-        self.links = links
-        self.location = location
+        storage = Storage(Fields(id: id, name: name, subject: subject, preheader: preheader, fromName: fromName,
+                                 fromEmail: fromEmail, status: status, audience: audience, scheduledAt: scheduledAt,
+                                 sentAt: sentAt, completedAt: completedAt, tags: tags, utm: utm, counts: counts,
+                                 links: links, location: location, sourceDigest: nil))
+    }
+
+    public static func == (lhs: Campaign, rhs: Campaign) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
     /// The name to show: the campaign's name, else its id.

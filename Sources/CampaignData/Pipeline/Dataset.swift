@@ -46,36 +46,48 @@ public enum DatasetLoader {
     public static func load(dataDirectory: String, config: InsightConfig = .default,
                             eventOptions: EventLoadOptions = EventLoadOptions(), computeInsights: Bool = true) throws -> Dataset {
         let campaigns = try CampaignLoader.load(dataDirectory: dataDirectory)
+        let files = try EventLoader.eventFiles(in: dataDirectory)
+        // Events need each campaign's sent_at; without event files nothing reads it.
         var sentAt: [String: Timestamp?] = [:]
-        for campaign in campaigns { sentAt[campaign.id] = campaign.sentAt }
-        let events = try EventLoader.load(dataDirectory: dataDirectory, campaigns: sentAt, options: eventOptions)
+        if !files.isEmpty {
+            sentAt.reserveCapacity(campaigns.count)
+            for campaign in campaigns { sentAt[campaign.id] = campaign.sentAt }
+        }
+        let events = try EventLoader.load(files: files, campaigns: sentAt, options: eventOptions)
         return assemble(campaigns: campaigns, events: events, config: config, computeInsights: computeInsights)
     }
 
     /// Picks each campaign's figures (events win over `counts`) and runs the insight rules.
     public static func assemble(campaigns: [Campaign], events: EventData, config: InsightConfig, computeInsights: Bool = true) -> Dataset {
-        var inputs: [InsightInput] = []
-        var extras: [CampaignEvents?] = []
-        inputs.reserveCapacity(campaigns.count)
-        for campaign in campaigns {
-            let metrics: CampaignMetrics
-            let fromEvents = events.campaigns[campaign.id]
-            if let fromEvents {
-                metrics = CampaignMetrics(counts: fromEvents.counts, audienceSize: campaign.audience.size,
-                                          links: fromEvents.links, source: .events)
-            } else {
-                metrics = CampaignMetrics.fromCounts(campaign)
+        let count = campaigns.count
+        let anyEvents = !events.campaigns.isEmpty
+        // Each campaign's figures, insight input and report, on every core, written straight into place.
+        var reports: [CampaignReport] = []
+        let inputs = [InsightInput](unsafeUninitializedCapacity: count) { inputBuffer, inputCount in
+            reports = [CampaignReport](unsafeUninitializedCapacity: count) { reportBuffer, reportCount in
+                let inputsOut = UncheckedBuffer(inputBuffer), reportsOut = UncheckedBuffer(reportBuffer)
+                parallelFor(count, grain: 256) { i in
+                    let campaign = campaigns[i]
+                    let metrics: CampaignMetrics
+                    let fromEvents = anyEvents ? events.campaigns[campaign.id] : nil
+                    if let fromEvents {
+                        metrics = CampaignMetrics(counts: fromEvents.counts, audienceSize: campaign.audience.size,
+                                                  links: fromEvents.links, source: .events)
+                    } else {
+                        metrics = CampaignMetrics.fromCounts(campaign)
+                    }
+                    inputsOut.buffer.initializeElement(at: i, to: InsightInput(campaign: campaign, metrics: metrics,
+                                                                              clickersWithoutOpen: fromEvents?.clickersWithoutOpen))
+                    reportsOut.buffer.initializeElement(at: i, to: CampaignReport(campaign: campaign, metrics: metrics,
+                                                                                 events: fromEvents, insights: []))
+                }
+                reportCount = count
             }
-            inputs.append(InsightInput(campaign: campaign, metrics: metrics, clickersWithoutOpen: fromEvents?.clickersWithoutOpen))
-            extras.append(fromEvents)
+            inputCount = count
         }
         let evaluator = InsightEvaluator(inputs: inputs, config: config)
-        let insights = computeInsights ? parallelMap(inputs.count) { evaluator.insights(at: $0) } : []
-        var reports: [CampaignReport] = []
-        reports.reserveCapacity(campaigns.count)
-        for i in inputs.indices {
-            reports.append(CampaignReport(campaign: inputs[i].campaign, metrics: inputs[i].metrics, events: extras[i],
-                                          insights: computeInsights ? insights[i] : []))
+        if computeInsights {
+            for (i, insights) in parallelMap(count, { evaluator.insights(at: $0) }).enumerated() { reports[i].insights = insights }
         }
         return Dataset(reports: reports, insightEvaluator: evaluator, insightsComputed: computeInsights,
                        eventFiles: events.files, badRows: events.badRows, skippedRowCount: events.skippedRowCount)

@@ -1,19 +1,34 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// `transform(i)` for every index in `0..<count`, computed on every core, in order.
-public func parallelMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
-    let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-    results.initialize(repeating: nil)
-    defer {
-        results.deinitialize()
-        results.deallocate()
+/// `body(i)` for every index in `0..<count`, on every core; returns when all are done.
+/// - Parameter grain: how many consecutive indices one task runs (small work items are cheaper
+///   in runs; a few large ones want 1).
+public func parallelFor(_ count: Int, grain: Int = 32, _ body: @Sendable (Int) -> Void) {
+    guard count > 0 else { return }
+    let chunk = max(1, grain)
+    let tasks = (count + chunk - 1) / chunk
+    if tasks == 1 {
+        for i in 0..<count { body(i) }
+        return
     }
-    let box = UncheckedBuffer(results)
-    let chunk = 32
-    DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
-        for i in (c * chunk)..<min(count, (c + 1) * chunk) { box.buffer[i] = transform(i) }
+    DispatchQueue.concurrentPerform(iterations: tasks) { c in
+        for i in (c * chunk)..<min(count, (c + 1) * chunk) { body(i) }
     }
-    return results.map { $0! }
+}
+
+/// `transform(i)` for every index in `0..<count`, computed on every core, in order (each
+/// result written straight into place).
+public func parallelMap<T: Sendable>(_ count: Int, grain: Int = 32, _ transform: @Sendable (Int) -> T) -> [T] {
+    [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let out = UncheckedBuffer(buffer)
+        parallelFor(count, grain: grain) { i in out.buffer.initializeElement(at: i, to: transform(i)) }
+        initialized = count
+    }
 }
 
 /// `parallelMap` for a transform that can fail; the first failure (by index) is thrown.
@@ -22,8 +37,17 @@ public func parallelMapThrowing<T: Sendable>(_ count: Int, _ transform: @Sendabl
     return try results.map { try $0.get() }
 }
 
+/// How many cores are online (at least 1).
+var activeProcessorCount: Int {
+    #if canImport(Glibc) || canImport(Darwin)
+    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    #else
+    return 1
+    #endif
+}
+
 /// Lets disjoint indices of one buffer be written from several threads.
 struct UncheckedBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T?>
-    init(_ buffer: UnsafeMutableBufferPointer<T?>) { self.buffer = buffer }
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
 }
