@@ -67,8 +67,14 @@ enum Commands {
         var writer = SiteWriter(outputDirectory: out, renderer: renderer, site: site,
                                 stampIsInput: environment["SOURCE_DATE_EPOCH"] != nil)
         if let progress { writer.progress = { progress.update($0, of: $1) } }
-        if timings { writer.stageTimer = { console.err("stage \($0): \(Int($1 * 1000)) ms\n") } }
+        if timings {
+            writer.stageTimer = { console.err("stage \($0): \(Int($1 * 1000)) ms\n") }
+            writer.meter = StageMeter()
+        }
         let summary = try writer.build(dataset, allowIncremental: !args.flags.contains("--full"))
+        for (stage, seconds) in writer.meter?.report ?? [] {
+            console.err("cpu \(stage): \(Int(seconds * 1000)) ms (all threads)\n")
+        }
         progress?.clear()
         if !quiet {
             let what = summary.incremental

@@ -19,6 +19,9 @@ struct Renderer {
     private var partialDepth = 0
     /// Node lists being rendered, innermost last.
     private var work: [Pending] = []
+    /// When `separating`, values go to `separated` and the output gets a placeholder token for each.
+    private var separating = false
+    private var separated = SeparatedValues()
 
     /// Where nodes being rendered come from, and the indentation their lines get.
     struct Frame {
@@ -54,6 +57,26 @@ struct Renderer {
     mutating func render(_ nodes: [Node], source: SourceInfo, into buffer: inout [UInt8]) throws(TemplateError) {
         swap(&output, &buffer)
         defer { swap(&output, &buffer) }
+        try run(nodes, source: source)
+    }
+
+    /// Renders `nodes` onto the end of `buffer` with each value's text in `values` instead,
+    /// and a placeholder token in its place.
+    mutating func render(
+        _ nodes: [Node], source: SourceInfo, into buffer: inout [UInt8], separating values: inout SeparatedValues
+    ) throws(TemplateError) {
+        swap(&output, &buffer)
+        swap(&separated, &values)
+        separating = true
+        defer {
+            swap(&output, &buffer)
+            swap(&separated, &values)
+            separating = false
+        }
+        try run(nodes, source: source)
+    }
+
+    private mutating func run(_ nodes: [Node], source: SourceInfo) throws(TemplateError) {
         work.append(Pending(nodes: nodes, frame: Frame(indent: "", source: source), exit: .nothing))
         while var current = work.popLast() {
             var child: Pending?
@@ -93,7 +116,28 @@ struct Renderer {
         _ name: Name, escaped: Bool, at offset: Int, in frame: Frame
     ) throws(TemplateError) {
         guard let value = try resolve(name, at: offset, in: frame) else { return }
-        try emit(value, escaped: escaped, name: name, at: offset, in: frame)
+        guard separating else {
+            try emit(value, escaped: escaped, name: name, at: offset, in: frame)
+            return
+        }
+        // The value's text goes to `separated`; a token takes its place (indented like the text would be).
+        swap(&output, &separated.bytes)
+        let valueStart = output.count
+        let lineStart = atLineStart
+        do {
+            try emit(value, escaped: escaped, name: name, at: offset, in: Frame(indent: "", source: frame.source))
+        } catch {
+            swap(&output, &separated.bytes)
+            throw error
+        }
+        let produced = output.count > valueStart
+        swap(&output, &separated.bytes)
+        atLineStart = lineStart
+        guard produced else { return }
+        separated.ends.append(separated.bytes.count)
+        let mark = output.count
+        output.append(contentsOf: SeparatedValues.token)
+        finishValue(from: mark, indent: frame.indent)
     }
 
     /// The section's body to render next, if it renders.

@@ -48,4 +48,47 @@ public struct Template: Sendable {
         var renderer = Renderer(context: context, partials: partials, options: options)
         try renderer.render(nodes, source: info, into: &output)
     }
+
+    /// Renders the template onto the end of `output` with every value's text kept apart: each
+    /// value that renders non-empty text is appended to `values` (escaped as `options` say) and
+    /// the output gets `SeparatedValues.token` in its place (the k-th token is value k). The output then
+    /// depends only on the template's structure for this context (which sections render, how
+    /// often, which values are empty), not on what the values say.
+    public func render(
+        _ context: MustacheValue,
+        partials: any PartialResolver = DictionaryPartials([:]),
+        options: RenderOptions = .html,
+        into output: inout [UInt8],
+        separating values: inout SeparatedValues
+    ) throws(TemplateError) {
+        var renderer = Renderer(context: context, partials: partials, options: options)
+        try renderer.render(nodes, source: info, into: &output, separating: &values)
+    }
+}
+
+// MARK: - SeparatedValues
+
+/// The values of a render whose output holds placeholder tokens instead (see
+/// `Template.render(_:partials:options:into:separating:)`).
+///
+/// The token is U+E000, a private-use character that text processors such as CommonMark treat
+/// as a letter and copy through unchanged. The k-th token of the output stands for value k.
+public struct SeparatedValues: Sendable, Equatable {
+    /// The values' texts, one after another.
+    public internal(set) var bytes: [UInt8] = []
+    /// Where each value's text ends in `bytes`.
+    public internal(set) var ends: [Int] = []
+
+    public init() {}
+
+    /// How many values there are.
+    public var count: Int { ends.count }
+
+    /// Where the text of value `index` is in `bytes`.
+    public func range(_ index: Int) -> Range<Int> {
+        (index == 0 ? 0 : ends[index - 1])..<ends[index]
+    }
+
+    /// U+E000 in UTF-8: a value's place in the output.
+    public static let token: [UInt8] = [0xEE, 0x80, 0x80]
 }

@@ -77,3 +77,30 @@ struct ObjectTests {
         #expect(text == "  a&amp;,2,,<t>,x,y\n  a&amp;,2,,<t>,x,y\n")
     }
 }
+
+@Suite("Rendering with values kept apart")
+struct SeparatedValuesTests {
+    @Test("each non-empty value becomes one token, in order; its text is escaped into the values")
+    func tokens() throws {
+        let template = try Template(source: "{{a}}|{{empty}}|{{{b}}}|{{#xs}}{{.}},{{/xs}}", name: "t")
+        var output: [UInt8] = []
+        var values = SeparatedValues()
+        try template.render(["a": "x<y", "empty": "", "b": .trusted("<b>"), "xs": [1, 2]], into: &output, separating: &values)
+        let token = String(decoding: SeparatedValues.token, as: UTF8.self)
+        #expect(String(decoding: output, as: UTF8.self) == "\(token)||\(token)|\(token),\(token),")
+        #expect(values.count == 4)
+        let texts = (0..<values.count).map { String(decoding: values.bytes[values.range($0)], as: UTF8.self) }
+        #expect(texts == ["x&lt;y", "<b>", "1", "2"])
+    }
+
+    @Test("a token that starts a line of an indented partial is indented like the value's text")
+    func indentation() throws {
+        let template = try Template(source: "  {{>p}}", name: "t")
+        var output: [UInt8] = []
+        var values = SeparatedValues()
+        try template.render(["v": "x"], partials: DictionaryPartials(["p": "{{v}}\n{{v}}\n"]), into: &output, separating: &values)
+        let token = String(decoding: SeparatedValues.token, as: UTF8.self)
+        #expect(String(decoding: output, as: UTF8.self) == "  \(token)\n  \(token)\n")
+        #expect(values.count == 2)
+    }
+}

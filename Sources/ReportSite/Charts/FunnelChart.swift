@@ -35,41 +35,83 @@ public struct FunnelChart: Sendable {
         stage.percentOfAudience.map { Format.percentValue($0) + " of audience" } ?? "no audience"
     }
 
-    public var svg: TrustedHTML {
+    public var svg: TrustedHTML { TrustedHTML(unchecked: String(decoding: svgBytes(description: description), as: UTF8.self)) }
+
+    /// The chart as UTF-8 bytes, with `description` (this chart's) as its long description.
+    func svgBytes(description: String) -> [UInt8] {
         let stages = funnel.stages
         let height = Double(stages.count) * Self.rowHeight
         let top = Double(max(funnel.audience, stages.map(\.count).max() ?? 0))
         func w(_ count: Int) -> Double { top == 0 ? 0 : Self.barWidth * Double(count) / top }
-        let titleID = "\(idPrefix)-title", descID = "\(idPrefix)-desc"
-        var s = "<svg class=\"chart funnel-chart\" viewBox=\"0 0 \(n(Self.width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(titleID) \(descID)\" preserveAspectRatio=\"xMinYMin meet\">"
-        s += "<title id=\"\(titleID)\">Campaign funnel</title>"
-        s += "<desc id=\"\(descID)\">\(HTML.escape(description))</desc>"
+        var s = HTMLBuilder(capacity: 4096)
+        s.markup("<svg class=\"chart funnel-chart\" viewBox=\"0 0 ")
+        s.number(Self.width)
+        s.markup(" ")
+        s.number(height)
+        s.markup("\" role=\"img\" aria-labelledby=\"")
+        s.text(idPrefix)
+        s.markup("-title ")
+        s.text(idPrefix)
+        s.markup("-desc\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"")
+        s.text(idPrefix)
+        s.markup("-title\">Campaign funnel</title><desc id=\"")
+        s.text(idPrefix)
+        s.markup("-desc\">")
+        s.text(description)
+        s.markup("</desc>")
         let largest = funnel.largestDropOff
         for (i, stage) in stages.enumerated() {
             let y = Double(i) * Self.rowHeight
-            let pct = stage.percentOfAudience.map { Format.percentValue($0) } ?? "—"
-            s += "<g class=\"stage stage-\(stage.stage.rawValue)\">"
-            s += "<text class=\"stage-label\" x=\"0\" y=\"\(n(y + 16))\">\(stage.stage.label)</text>"
-            s += "<text class=\"stage-value\" x=\"\(n(Self.width))\" y=\"\(n(y + 16))\" text-anchor=\"end\">\(Format.count(stage.count)) <tspan class=\"stage-percent\">· \(pct)</tspan></text>"
+            s.markup("<g class=\"stage stage-")
+            s.plain(stage.stage.rawValue)
+            s.markup("\"><text class=\"stage-label\" x=\"0\" y=\"")
+            s.number(y + 16)
+            s.markup("\">")
+            s.plain(stage.stage.label)
+            s.markup("</text><text class=\"stage-value\" x=\"")
+            s.number(Self.width)
+            s.markup("\" y=\"")
+            s.number(y + 16)
+            s.markup("\" text-anchor=\"end\">")
+            s.plain(Format.count(stage.count))
+            s.markup(" <tspan class=\"stage-percent\">· ")
+            s.plain(stage.percentOfAudience.map { Format.percentValue($0) } ?? "—")
+            s.markup("</tspan></text>")
             if i > 0 {
-                s += "<rect class=\"bar-previous\" x=\"0\" y=\"\(n(y + 23))\" width=\"\(n(w(stages[i - 1].count)))\" height=\"18\" rx=\"3\"/>"
+                s.markup("<rect class=\"bar-previous\" x=\"0\" y=\"")
+                s.number(y + 23)
+                s.markup("\" width=\"")
+                s.number(w(stages[i - 1].count))
+                s.markup("\" height=\"18\" rx=\"3\"/>")
             }
-            s += "<rect class=\"bar\" x=\"0\" y=\"\(n(y + 23))\" width=\"\(n(max(w(stage.count), stage.count > 0 ? 1.5 : 0)))\" height=\"18\" rx=\"3\"/>"
+            s.markup("<rect class=\"bar\" x=\"0\" y=\"")
+            s.number(y + 23)
+            s.markup("\" width=\"")
+            s.number(max(w(stage.count), stage.count > 0 ? 1.5 : 0))
+            s.markup("\" height=\"18\" rx=\"3\"/>")
             if i > 0 {
                 let drop = Funnel.DropOff(from: stages[i - 1], to: stage)
                 if drop.lost > 0 {
                     let isLargest = largest.map { $0.from.stage == drop.from.stage } ?? false
-                    var note = "−\(Format.count(drop.lost))"
-                    if let f = drop.lostFraction { note += " (−\(Format.percent(f)))" }
-                    note += " from \(drop.from.stage.label.lowercased())"
-                    if isLargest { note += " · largest drop" }
-                    s += "<text class=\"drop\(isLargest ? " drop-largest" : "")\" x=\"0\" y=\"\(n(y + 56))\">\(note)</text>"
+                    s.markup(isLargest ? "<text class=\"drop drop-largest\" x=\"0\" y=\"" : "<text class=\"drop\" x=\"0\" y=\"")
+                    s.number(y + 56)
+                    s.markup("\">−")
+                    s.plain(Format.count(drop.lost))
+                    if let f = drop.lostFraction {
+                        s.markup(" (−")
+                        s.plain(Format.percent(f))
+                        s.markup(")")
+                    }
+                    s.markup(" from ")
+                    s.plain(drop.from.stage.label.lowercased())
+                    if isLargest { s.markup(" · largest drop") }
+                    s.markup("</text>")
                 }
             }
-            s += "</g>"
+            s.markup("</g>")
         }
-        s += "</svg>"
-        return TrustedHTML(unchecked: s)
+        s.markup("</svg>")
+        return s.bytes
     }
 }
 

@@ -28,18 +28,45 @@ public enum HTML {
         RenderOptions.escapeHTML(bytes, into: &output)
     }
 
+    /// A value's text as it lands in a page compiled from Markdown: HTML-escaped, with line
+    /// breaks and tabs folded to spaces (as `MarkdownEscaping` folds them) and other control
+    /// characters shown as U+FFFD, the replacement character.
+    @Sendable public static func escapeFolding(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        foldingClass.withUnsafeBufferPointer { kind in
+            var runStart = 0
+            for i in 0..<bytes.count where kind[Int(bytes[i])] != 0 {
+                if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                switch bytes[i] {
+                case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+                case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
+                case 0x09, 0x0A, 0x0B, 0x0C, 0x0D: output.append(0x20)
+                default: output.append(contentsOf: [0xEF, 0xBF, 0xBD] as [UInt8])
+                }
+                runStart = i + 1
+            }
+            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        }
+    }
+
+    /// 1 for the bytes `escapeFolding` changes: the five HTML characters and the C0 controls.
+    private static let foldingClass: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for b in 0..<0x20 { table[b] = 1 }
+        for b in "&<>\"'".utf8 { table[Int(b)] = 1 }
+        return table
+    }()
+
     /// Data as escaped, trusted HTML text.
     public static func text(_ text: String) -> TrustedHTML { TrustedHTML(unchecked: escape(text)) }
 
     /// The URL if it may become a live link: http, https or mailto only.
     public static func linkableURL(_ url: String) -> String? {
-        let trimmed = url.trimmingCharacters(in: " \t\n\r")
-        var allowed = false
-        for scheme in ["http://", "https://", "mailto:"] where hasPrefixIgnoringASCIICase(trimmed, scheme) {
-            allowed = true
-            break
-        }
-        guard allowed else { return nil }
+        let trimmed = url.trimmingASCIIWhitespace()
+        guard hasPrefixIgnoringASCIICase(trimmed, "http://") || hasPrefixIgnoringASCIICase(trimmed, "https://")
+            || hasPrefixIgnoringASCIICase(trimmed, "mailto:") else { return nil }
         // No control characters or spaces inside a link target.
         guard !trimmed.utf8.contains(where: { $0 < 0x21 || $0 == 0x7F }) else { return nil }
         return trimmed
@@ -181,6 +208,16 @@ public enum MarkdownEscaping {
 }
 
 extension String {
+    /// The string without leading and trailing spaces, tabs, line feeds and carriage returns.
+    func trimmingASCIIWhitespace() -> String {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !isSpace($0) })!
+        if first == bytes.startIndex && bytes.index(after: last) == bytes.endIndex { return self }
+        return String(self[first...last])
+    }
+
     /// The string without leading and trailing ASCII characters of `set`.
     func trimmingCharacters(in set: String) -> String {
         let strip = Set(set.utf8)

@@ -13,6 +13,10 @@ public struct PageRenderer: Sendable {
     let markdownOptions: RenderOptions
     /// Values in the HTML layout: HTML-escaped, even in `{{{ }}}`.
     let htmlOptions: RenderOptions
+    /// Values kept apart from a Markdown page's structure: HTML-escaped, line breaks folded.
+    let separatedOptions: RenderOptions
+    /// cmark's output per page structure.
+    let compiled = MarkdownCache()
 
     /// - Parameter strict: a name the context does not have is an error (`--strict-templates`),
     ///   which catches typos in custom templates; optional values are present as null, so
@@ -23,6 +27,8 @@ public struct PageRenderer: Sendable {
                                         strict: strict, missingPartialIsError: true)
         htmlOptions = RenderOptions(escapeBytes: HTML.escape, escapeUnescapedBytes: HTML.escape, strict: strict,
                                     missingPartialIsError: true)
+        separatedOptions = RenderOptions(escapeBytes: HTML.escapeFolding, escapeUnescapedBytes: HTML.escapeFolding,
+                                         strict: strict, missingPartialIsError: true)
         layout = try store.page("layout")
         campaignPage = try store.page("campaign")
         indexPage = try store.page("index")
@@ -41,22 +47,45 @@ public struct PageRenderer: Sendable {
         String(decoding: try page(monthPage, context), as: UTF8.self)
     }
 
-    /// A campaign page as UTF-8 bytes, ready to write.
-    public func campaignBytes(_ context: MustacheValue) throws -> [UInt8] {
-        try page(campaignPage, context)
+    /// A campaign page as UTF-8 bytes, ready to write; `meter` times its stages.
+    public func campaignBytes(_ context: MustacheValue, meter: StageMeter? = nil) throws -> [UInt8] {
+        try page(campaignPage, context, meter: meter)
     }
 
     /// Renders a Markdown page template and wraps it in the layout, as UTF-8 bytes.
-    func page(_ template: Template, _ context: MustacheValue) throws -> [UInt8] {
+    func page(_ template: Template, _ context: MustacheValue, meter: StageMeter? = nil) throws -> [UInt8] {
+        let body = try html(template, context, meter: meter)
+        guard case var .object(fields) = context else { return body }
+        return try metered(meter, "layout") {
+            fields["content"] = .trustedBytes(body)
+            var page: [UInt8] = []
+            page.reserveCapacity(body.count + 4096)
+            try layout.render(.object(fields), partials: store, options: htmlOptions, into: &page)
+            return page
+        }
+    }
+
+    /// A Markdown page template's HTML. The template renders with its values kept apart, cmark
+    /// runs once per distinct structure (`CompiledMarkdown`), and the values fill the result;
+    /// a structure whose placeholders do not come through cmark whole renders the values into
+    /// the Markdown instead, escaped for it.
+    func html(_ template: Template, _ context: MustacheValue, meter: StageMeter? = nil) throws -> [UInt8] {
         var markdown: [UInt8] = []
         markdown.reserveCapacity(32 * 1024)
+        var values = SeparatedValues()
+        try metered(meter, "markdown render") {
+            try template.render(context, partials: store, options: separatedOptions, into: &markdown, separating: &values)
+        }
+        let page = metered(meter, "cmark (cached)") { compiled.compiled(markdown, valueCount: values.count) }
+        if let page {
+            return metered(meter, "fill values") {
+                var html: [UInt8] = []
+                page.fill(values, into: &html)
+                return html
+            }
+        }
+        markdown.removeAll(keepingCapacity: true)
         try template.render(context, partials: store, options: markdownOptions, into: &markdown)
-        let body = CommonMark.html(fromMarkdown: markdown)
-        guard case var .object(fields) = context else { return body }
-        fields["content"] = .trustedBytes(body)
-        var page: [UInt8] = []
-        page.reserveCapacity(body.count + 4096)
-        try layout.render(.object(fields), partials: store, options: htmlOptions, into: &page)
-        return page
+        return CommonMark.html(fromMarkdown: markdown)
     }
 }

@@ -4,6 +4,37 @@ import CampaignData
 public enum Slugs {
     /// Lower-case ASCII letters, digits and single dashes; at most 64 characters.
     public static func base(_ id: String) -> String {
+        var out = id.utf8.allSatisfy({ $0 < 0x80 }) ? asciiBase(id) : unicodeBase(id)
+        while out.hasSuffix("-") { out.removeLast() }
+        if out.isEmpty { out = "campaign" }
+        if reserved.contains(out) { out += "-campaign" }
+        return out
+    }
+
+    /// Names some file systems reserve.
+    static let reserved: Set<String> = Set(["con", "prn", "aux", "nul", "index"] + (1...9).flatMap { ["com\($0)", "lpt\($0)"] })
+
+    /// `base` of an ASCII id, by bytes.
+    static func asciiBase(_ id: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(id.utf8.count, 64))
+        var lastDash = true
+        for byte in id.utf8 {
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
+                out.append(lower)
+                lastDash = false
+            } else if !lastDash {
+                out.append(UInt8(ascii: "-"))
+                lastDash = true
+            }
+            if out.count >= 64 { break }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `base` of any id: lower-cased as Unicode first (an id's "K" may become "k").
+    static func unicodeBase(_ id: String) -> String {
         var out = ""
         var lastDash = true
         for scalar in id.lowercased().unicodeScalars {
@@ -16,12 +47,6 @@ public enum Slugs {
             }
             if out.count >= 64 { break }
         }
-        while out.hasSuffix("-") { out.removeLast() }
-        if out.isEmpty { out = "campaign" }
-        // Names some file systems reserve.
-        let devices = (1...9).flatMap { ["com\($0)", "lpt\($0)"] }
-        let reserved = Set(["con", "prn", "aux", "nul", "index"] + devices)
-        if reserved.contains(out) { out += "-campaign" }
         return out
     }
 

@@ -166,16 +166,20 @@ public enum PageContext {
         return .object(object)
     }
 
+    /// Each rate's label and formula, made once.
+    static let rateTexts: [String: (label: MustacheValue, formula: MustacheValue)] = Dictionary(
+        uniqueKeysWithValues: RateDefinition.all.map { ($0.key, (.string($0.label), .string($0.formula))) })
+
     static func ratesValue(_ rates: Rates, counts: Counts) -> MustacheValue {
         var object = MustacheObject()
         for (name, value) in rates.fields {
-            let def = RateDefinition.named(name)
+            let texts = rateTexts[name] ?? (.string(name), .string("?"))
             object[name] = .object([
                 "percent": .string(Format.percent(value)),
                 "raw": value.map { .double($0) } ?? .null,
                 "available": .bool(value != nil),
-                "label": .string(def.label),
-                "formula": .string(def.formula),
+                "label": texts.label,
+                "formula": texts.formula,
             ])
         }
         return .object(object)
@@ -195,14 +199,14 @@ public enum PageContext {
     static func cards(_ m: CampaignMetrics) -> [MustacheValue] {
         let c = m.counts, r = m.rates
         func card(_ key: String, _ label: String, _ count: Int, _ rateKey: String, _ rate: Double?, _ tone: Tone, _ note: String) -> MustacheValue {
-            let def = RateDefinition.named(rateKey)
+            let texts = rateTexts[rateKey] ?? (.string(rateKey), .string("?"))
             return .object([
                 "key": .string(key),
                 "label": .string(label),
                 "count": .string(Format.count(count)),
                 "rate": .string(Format.percent(rate)),
-                "rate_label": .string(def.label),
-                "formula": .string(def.formula),
+                "rate_label": texts.label,
+                "formula": texts.formula,
                 "tone": .string(tone.rawValue),
                 "tone_label": .string(tone == .critical ? "Critical" : tone == .warning ? "Warning" : ""),
                 "has_tone_label": .bool(tone == .critical || tone == .warning),
@@ -253,11 +257,12 @@ public enum PageContext {
             ])
         }
         let chart = FunnelChart(funnel: funnel)
+        let description = chart.description
         return .object([
             "show": .bool(show),
             "stages": .array(stages),
-            "chart": show ? .trusted(chart.svg.html) : .null,
-            "description": .string(chart.description),
+            "chart": show ? .trustedBytes(chart.svgBytes(description: description)) : .null,
+            "description": .string(description),
             "largest_drop": largest,
             "caption": .string("Each stage as a share of the audience (\(Format.count(funnel.audience)) contacts). The pale bar behind each stage is the stage before it, so the gap is the drop-off."),
         ])
@@ -283,8 +288,20 @@ public enum PageContext {
         ])
     }
 
-    /// A URL without its query string, for display (the full URL is the link target).
+    /// A URL without its query string or scheme, for display (the full URL is the link target).
     static func shortURL(_ url: String) -> String {
+        guard url.utf8.allSatisfy({ $0 < 0x80 }) else { return shortURLCharacters(url) }
+        // ASCII: the same by bytes, without the copies.
+        let bytes = url.utf8
+        let end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
+        var s = url[..<end]
+        for prefix in ["https://", "http://"] where HTML.hasPrefixIgnoringASCIICase(String(s), prefix) {
+            s = s.dropFirst(prefix.count)
+        }
+        return s.isEmpty ? url : String(s)
+    }
+
+    static func shortURLCharacters(_ url: String) -> String {
         var s = url
         if let q = s.firstIndex(where: { $0 == "?" || $0 == "#" }) { s = String(s[..<q]) }
         for prefix in ["https://", "http://"] where s.lowercased().hasPrefix(prefix) {
@@ -299,7 +316,7 @@ public enum PageContext {
                 "id": .string(i.id),
                 "kind": .string(i.kind.rawValue),
                 "severity": .string(i.severity.rawValue),
-                "severity_label": .string(i.severity.rawValue.capitalized),
+                "severity_label": .string(i.severity.label),
                 "title": .string(i.title),
                 "detail": .string(i.detail),
                 "evidence": .array(i.evidence.map { .string($0) }),

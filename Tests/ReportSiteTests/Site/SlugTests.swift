@@ -22,4 +22,25 @@ struct SlugTests {
         let reversed = Slugs.assign(ids.reversed())
         #expect(Array(reversed.reversed()) == slugs)
     }
+
+    @Test("the byte path for ASCII ids gives what the Unicode path gives")
+    func asciiPathAgrees() {
+        var ids = ["A-B", "--x--", "a__b", "Z9", "-", "1.2.3", "x y\tz", String(repeating: "ab-", count: 40), "CamelCase-ID_07",
+                   String(repeating: "-a", count: 40), "~!@#$%^&*()", "\u{7F}del"]
+        var state: UInt64 = 7
+        for _ in 0..<500 {
+            var id = ""
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            for k in 0..<Int(state >> 58) {
+                let byte = UInt8(truncatingIfNeeded: (state >> UInt64(k % 56)) & 0x7F)
+                id.unicodeScalars.append(UnicodeScalar(byte))
+            }
+            ids.append(id)
+        }
+        for id in ids {
+            #expect(Slugs.asciiBase(id) == Slugs.unicodeBase(id), "\(id.debugDescription)")
+        }
+        // A non-ASCII id takes the Unicode path: the Kelvin sign lower-cases to "k".
+        #expect(Slugs.base("\u{212A}itchen") == "kitchen")
+    }
 }

@@ -1,0 +1,150 @@
+import Mustache
+
+/// cmark's HTML for a page whose values were kept apart (placeholder tokens in the Markdown),
+/// cut at the tokens so each page fills in its own values.
+///
+/// Pages of a build share a handful of structures (which sections show, how many insights,
+/// links and evidence lines), so one cmark run per structure serves every page that has it.
+/// A value is an inert word to cmark: it can never start a block, open emphasis, end a
+/// heading or become a line break, whatever it holds; its text lands HTML-escaped. Tokens must
+/// come out of cmark whole, once each and in order (in text, headings, code and raw HTML they
+/// do); otherwise, in a link destination say, the structure cannot be compiled and the page
+/// takes the plain path.
+struct CompiledMarkdown: Sendable {
+    /// The HTML without the tokens.
+    let html: [UInt8]
+    /// Where each token was in the HTML (offsets into `html`, ascending): value k goes at `slots[k]`.
+    let slots: [Int]
+
+    /// How many values the HTML expects.
+    var valueCount: Int { slots.count }
+
+    /// Compiles cmark's rendering of `markdown`, which holds `valueCount` tokens; nil if the
+    /// tokens do not all come through (or the template's own text holds the token character).
+    init?(markdown: [UInt8], valueCount: Int) {
+        guard Self.tokenOffsets(in: markdown).count == valueCount else { return nil }
+        let rendered = CommonMark.html(fromMarkdown: markdown)
+        let offsets = Self.tokenOffsets(in: rendered)
+        guard offsets.count == valueCount else { return nil }
+        var html: [UInt8] = []
+        html.reserveCapacity(rendered.count - 3 * offsets.count)
+        var slots: [Int] = []
+        slots.reserveCapacity(offsets.count)
+        var start = 0
+        for offset in offsets {
+            html.append(contentsOf: rendered[start..<offset])
+            slots.append(html.count)
+            start = offset + 3
+        }
+        html.append(contentsOf: rendered[start...])
+        self.html = html
+        self.slots = slots
+    }
+
+    /// Appends the page's HTML with its values in place to `output`.
+    func fill(_ values: SeparatedValues, into output: inout [UInt8]) {
+        precondition(values.count == valueCount, "a compiled page filled with another page's values")
+        let total = html.count + values.bytes.count
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: total))
+        output.withUnsafeMutableBufferPointer { out in
+            html.withUnsafeBufferPointer { html in
+                values.bytes.withUnsafeBufferPointer { text in
+                    var at = start
+                    var from = 0
+                    var valueFrom = 0
+                    func copy(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+                        guard !range.isEmpty else { return }
+                        (out.baseAddress! + at).update(from: source.baseAddress! + range.lowerBound, count: range.count)
+                        at += range.count
+                    }
+                    for k in 0..<slots.count {
+                        copy(html, from..<slots[k])
+                        from = slots[k]
+                        let valueEnd = values.ends[k]
+                        copy(text, valueFrom..<valueEnd)
+                        valueFrom = valueEnd
+                    }
+                    copy(html, from..<html.count)
+                }
+            }
+        }
+    }
+
+    /// Offsets of every token in `bytes`.
+    static func tokenOffsets(in bytes: [UInt8]) -> [Int] {
+        var offsets: [Int] = []
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i + 3 <= b.count {
+                if b[i] == 0xEE && b[i + 1] == 0x80 && b[i + 2] == 0x80 {
+                    offsets.append(i)
+                    i += 3
+                } else {
+                    i += 1
+                }
+            }
+        }
+        return offsets
+    }
+}
+
+/// Compiled Markdown by the exact Markdown it came from; safe to share across threads.
+/// Holds at most `limit` structures, so a data set where every page differs costs no memory.
+final class MarkdownCache: @unchecked Sendable {
+    private let lock = Lock()
+    private var entries: [Key: CompiledMarkdown?] = [:]
+    private let limit: Int
+
+    init(limit: Int = 4096) { self.limit = limit }
+
+    /// How many structures are held.
+    var count: Int { lock.withLock { entries.count } }
+
+    /// The compiled form of `markdown` (nil if it cannot be compiled), from the cache or made now.
+    func compiled(_ markdown: [UInt8], valueCount: Int) -> CompiledMarkdown? {
+        let key = Key(markdown)
+        if let hit = lock.withLock({ entries[key] }) { return hit }
+        let made = CompiledMarkdown(markdown: markdown, valueCount: valueCount)
+        lock.withLock { if entries.count < limit { entries[key] = made } }
+        return made
+    }
+
+    /// Markdown bytes with a hash computed once, eight bytes at a time.
+    struct Key: Hashable {
+        let bytes: [UInt8]
+        let hash: UInt64
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+            bytes.withUnsafeBytes { raw in
+                var i = 0
+                while i + 8 <= raw.count {
+                    h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                    h ^= h >> 29
+                    i += 8
+                }
+                while i < raw.count {
+                    h = (h ^ UInt64(raw[i])) &* 0x100_0000_01B3
+                    i += 1
+                }
+            }
+            self.hash = h
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+        static func == (a: Key, b: Key) -> Bool {
+            guard a.hash == b.hash, a.bytes.count == b.bytes.count else { return false }
+            guard !a.bytes.isEmpty else { return true }
+            return a.bytes.withUnsafeBytes { x in b.bytes.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
