@@ -163,13 +163,26 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
         return lhs.entries.allSatisfy { rhs.value(forKey: $0.key, hash: $0.hash) == $0.value }
     }
 
-    /// FNV-1a of the key's UTF-8 bytes: cheap for the short keys templates use.
+    /// A hash of the key's UTF-8 bytes, eight at a time: cheap for the short keys templates use.
     static func hash(_ key: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            h ^= UInt64(byte)
-            h = h &* 0x100_0000_01b3
+        var key = key
+        return key.withUTF8 { bytes -> UInt64 in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
+            var i = 0
+            while i + 8 <= bytes.count {
+                h = (h ^ UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+                h ^= h >> 31
+                i += 8
+            }
+            var last: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < bytes.count {
+                last |= UInt64(bytes[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ last) &* 0x9E37_79B9_7F4A_7C15
+            return h ^ (h >> 29)
         }
-        return h
     }
 }

@@ -63,29 +63,31 @@ public struct RenderOptions: Sendable {
 
     // MARK: - HTML escaping
 
-    /// 1 for the bytes HTML escaping replaces.
-    private static let htmlSpecial: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for byte in "&<>\"'".utf8 { table[Int(byte)] = 1 }
-        return table
-    }()
+    /// One bit per byte below 0x40 that HTML escaping replaces (all five are below 0x40).
+    static let htmlSpecialBits: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
+
+    @inline(__always) static func isHTMLSpecial(_ byte: UInt8) -> Bool {
+        byte < 0x40 && htmlSpecialBits >> UInt64(byte) & 1 != 0
+    }
 
     /// Escapes the five HTML-significant characters `& < > " '` as entities, onto `output`.
     @Sendable public static func escapeHTML(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        htmlSpecial.withUnsafeBufferPointer { special in
-            var runStart = 0
-            for i in 0..<bytes.count where special[Int(bytes[i])] != 0 {
-                if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                switch bytes[i] {
-                case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-                case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-                case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-                case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-                default: output.append(contentsOf: "&#39;".utf8)
-                }
-                runStart = i + 1
+        var runStart = 0
+        for i in 0..<bytes.count where isHTMLSpecial(bytes[i]) {
+            if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            switch bytes[i] {
+            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+            default: output.append(contentsOf: "&#39;".utf8)
             }
-            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+            runStart = i + 1
+        }
+        if runStart == 0 {
+            output.append(contentsOf: bytes)
+        } else if runStart < bytes.count {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
     }
 
@@ -93,7 +95,7 @@ public struct RenderOptions: Sendable {
     @Sendable public static func escapeHTML(_ text: String) -> String {
         var text = text
         return text.withUTF8 { bytes in
-            guard bytes.contains(where: { htmlSpecial[Int($0)] != 0 }) else { return nil }
+            guard bytes.contains(where: isHTMLSpecial) else { return nil }
             var output: [UInt8] = []
             output.reserveCapacity(bytes.count + 16)
             escapeHTML(bytes, into: &output)

@@ -81,9 +81,9 @@ struct Renderer {
         while var current = work.popLast() {
             var child: Pending?
             while child == nil, current.index < current.nodes.count {
-                let node = current.nodes[current.index]
+                let position = current.index
                 current.index += 1
-                switch node {
+                switch current.nodes[position] {
                 case .literal(let literal):
                     emitText(literal, indent: current.frame.indent)
                 case .text(let text, _):

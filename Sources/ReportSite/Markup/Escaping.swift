@@ -32,32 +32,35 @@ public enum HTML {
     /// breaks and tabs folded to spaces (as `MarkdownEscaping` folds them) and other control
     /// characters shown as U+FFFD, the replacement character.
     @Sendable public static func escapeFolding(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        foldingClass.withUnsafeBufferPointer { kind in
-            var runStart = 0
-            for i in 0..<bytes.count where kind[Int(bytes[i])] != 0 {
-                if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                switch bytes[i] {
-                case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-                case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-                case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-                case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-                case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
-                case 0x09, 0x0A, 0x0B, 0x0C, 0x0D: output.append(0x20)
-                default: output.append(contentsOf: [0xEF, 0xBF, 0xBD] as [UInt8])
-                }
-                runStart = i + 1
+        // Every byte it changes is below 0x40: one bit of `changed` each.
+        let changed: UInt64 = 0xFFFF_FFFF | 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
+        var runStart = 0
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            guard b < 0x40, changed >> UInt64(b) & 1 != 0 else {
+                i += 1
+                continue
             }
-            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+            if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            switch b {
+            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
+            case 0x09, 0x0A, 0x0B, 0x0C, 0x0D: output.append(0x20)
+            default: output.append(contentsOf: [0xEF, 0xBF, 0xBD] as [UInt8])
+            }
+            i += 1
+            runStart = i
+        }
+        if runStart == 0 {
+            output.append(contentsOf: bytes)
+        } else if runStart < bytes.count {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
     }
-
-    /// 1 for the bytes `escapeFolding` changes: the five HTML characters and the C0 controls.
-    private static let foldingClass: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for b in 0..<0x20 { table[b] = 1 }
-        for b in "&<>\"'".utf8 { table[Int(b)] = 1 }
-        return table
-    }()
 
     /// Data as escaped, trusted HTML text.
     public static func text(_ text: String) -> TrustedHTML { TrustedHTML(unchecked: escape(text)) }
@@ -85,9 +88,24 @@ public enum HTML {
 
     /// A link to `url` showing `label` when the scheme is http(s)/mailto; otherwise the escaped text alone.
     public static func link(_ url: String, label: String? = nil, attributes: String = "") -> TrustedHTML {
-        let shown = escape(label ?? url)
-        guard let target = linkableURL(url) else { return TrustedHTML(unchecked: shown) }
-        return TrustedHTML(unchecked: "<a href=\"\(escape(target))\"\(attributes)>\(shown)</a>")
+        TrustedHTML(unchecked: String(decoding: linkBytes(url, label: label, attributes: attributes), as: UTF8.self))
+    }
+
+    /// `link` as UTF-8 bytes.
+    static func linkBytes(_ url: String, label: String? = nil, attributes: String = "") -> [UInt8] {
+        var html = HTMLBuilder(capacity: url.utf8.count * 2 + 32)
+        guard let target = linkableURL(url) else {
+            html.text(label ?? url)
+            return html.bytes
+        }
+        html.markup("<a href=\"")
+        html.text(target)
+        html.markup("\"")
+        html.plain(attributes)
+        html.markup(">")
+        html.text(label ?? url)
+        html.markup("</a>")
+        return html.bytes
     }
 }
 

@@ -123,6 +123,16 @@ public final class TemplateStore: PartialResolver, @unchecked Sendable {
     }
 }
 
+/// A dictionary behind a lock, safe to share across threads.
+final class LockedDictionary<Key: Hashable, Value>: @unchecked Sendable {
+    private let lock = Lock()
+    private var storage: [Key: Value] = [:]
+
+    func withLock<T>(_ body: (inout [Key: Value]) throws -> T) rethrows -> T {
+        try lock.withLock { try body(&storage) }
+    }
+}
+
 /// A tiny mutex over pthread, so this module needs no Foundation.
 final class Lock: @unchecked Sendable {
     private var mutex = pthread_mutex_t()

@@ -273,7 +273,7 @@ public enum PageContext {
         return .object([
             "rank": .int(rank),
             "url": .string(link.url),
-            "link": .trusted(HTML.link(link.url, label: shortURL(link.url)).html),
+            "link": .trustedBytes(HTML.linkBytes(link.url, label: shortURL(link.url))),
             "clicks": .string(Format.count(link.clicks)),
             "unique_clicks": .string(Format.count(link.uniqueClicks)),
             "clicks_raw": .int(link.clicks),
@@ -310,6 +310,18 @@ public enum PageContext {
         return s.isEmpty ? url : s
     }
 
+    /// The cited source of an insight as a link. Rules cite a handful of sources, so each is
+    /// made once per process.
+    static func sourceLink(_ url: String, label: String) -> MustacheValue {
+        let key = url + "\u{0}" + label
+        if let made = sourceLinks.withLock({ $0[key] }) { return made }
+        let made = MustacheValue.trustedBytes(HTML.linkBytes(url, label: label))
+        sourceLinks.withLock { if $0.count < 256 { $0[key] = made } }
+        return made
+    }
+
+    static let sourceLinks = LockedDictionary<String, MustacheValue>()
+
     static func insightsValue(_ insights: [Insight]) -> MustacheValue {
         func item(_ i: Insight) -> MustacheValue {
             .object([
@@ -322,7 +334,7 @@ public enum PageContext {
                 "evidence": .array(i.evidence.map { .string($0) }),
                 "has_evidence": .bool(!i.evidence.isEmpty),
                 "source": optional(i.source),
-                "source_link": i.source.map { .trusted(HTML.link(i.sourceURL ?? "", label: $0).html) } ?? .null,
+                "source_link": i.source.map { sourceLink(i.sourceURL ?? "", label: $0) } ?? .null,
             ])
         }
         let groups: [(String, String, InsightKind)] = [
