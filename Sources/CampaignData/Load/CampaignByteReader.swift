@@ -15,8 +15,8 @@ import Dispatch
 /// where it starts. A wrong guess (inside a string, between nested objects) costs time, never
 /// correctness.
 enum CampaignByteReader {
-    /// Below this many bytes per piece the file is read on one core.
-    static let minimumPieceBytes = 128 * 1024
+    /// Pieces are at least this long (below twice this, the file is read on one core).
+    static let minimumPieceBytes = 256 * 1024
 
     /// The campaigns of `bytes`, or nil when the tree reader must read them (see the type's comment).
     /// - Parameters:
@@ -62,7 +62,8 @@ enum CampaignByteReader {
 
         // Where pieces start: the first campaign, then guessed boundaries in increasing order.
         var starts = [first]
-        let count = pieces ?? min(16, max(1, (bytes.count - first) / minimumPieceBytes), activeProcessorCount)
+        // A few pieces a core: a core that is busy with something else then holds up less.
+        let count = pieces ?? min(4 * activeProcessorCount, 32, max(1, (bytes.count - first) / minimumPieceBytes))
         if let splitAt {
             for offset in splitAt.sorted() where offset > starts[starts.count - 1] && offset < bytes.count { starts.append(offset) }
         } else if count > 1, let signature = firstMemberSignature(bytes, at: first) {
