@@ -86,14 +86,13 @@ enum CampaignByteReader {
 
         // Follow the chain of pieces that end where the next one starts. (Taken out of `results`,
         // a piece's campaigns are referenced once, so they are relocated in place.)
-        guard var piece = results[0].take() else { throw GiveUp() }
+        var piece = try take(&results, 0)
         var campaigns = piece.campaigns
         var idHashes = piece.idHashes
         var base = piece.base
         while let next = piece.landed {
             base = base.advanced(by: piece.end)
-            guard let following = results[next].take() else { throw GiveUp() }
-            piece = following
+            piece = try take(&results, next)
             for i in piece.campaigns.indices {
                 if let at = piece.campaigns[i].location {
                     let absolute = base.advanced(by: RelativePosition(lines: at.line, column: at.column))
@@ -107,6 +106,12 @@ enum CampaignByteReader {
         // A duplicate id is an error: the tree reader words it.
         if hasDuplicateIds(campaigns, hashes: idHashes) { throw GiveUp() }
         return campaigns
+    }
+
+    /// Moves piece `k` out of `results` (nil: it gave up).
+    private static func take(_ results: inout [Piece?], _ k: Int) throws(GiveUp) -> Piece {
+        guard let piece = results[k].take() else { throw GiveUp() }
+        return piece
     }
 
     /// Whether two campaigns have equal ids (as strings compare), given each id's hash value.
