@@ -15,8 +15,8 @@ import Dispatch
 /// where it starts. A wrong guess (inside a string, between nested objects) costs time, never
 /// correctness.
 enum CampaignByteReader {
-    /// Below this many bytes per piece the file is read on one core.
-    static let minimumPieceBytes = 128 * 1024
+    /// Pieces are at least this long (below twice this, the file is read on one core).
+    static let minimumPieceBytes = 256 * 1024
 
     /// The campaigns of `bytes`, or nil when the tree reader must read them (see the type's comment).
     /// - Parameters:
@@ -62,7 +62,8 @@ enum CampaignByteReader {
 
         // Where pieces start: the first campaign, then guessed boundaries in increasing order.
         var starts = [first]
-        let count = pieces ?? min(16, max(1, (bytes.count - first) / minimumPieceBytes), activeProcessorCount)
+        // A few pieces a core: a core that is busy with something else then holds up less.
+        let count = pieces ?? min(4 * activeProcessorCount, 32, max(1, (bytes.count - first) / minimumPieceBytes))
         if let splitAt {
             for offset in splitAt.sorted() where offset > starts[starts.count - 1] && offset < bytes.count { starts.append(offset) }
         } else if count > 1, let signature = firstMemberSignature(bytes, at: first) {
@@ -85,14 +86,13 @@ enum CampaignByteReader {
 
         // Follow the chain of pieces that end where the next one starts. (Taken out of `results`,
         // a piece's campaigns are referenced once, so they are relocated in place.)
-        guard var piece = results[0].take() else { throw GiveUp() }
+        var piece = try take(&results, 0)
         var campaigns = piece.campaigns
         var idHashes = piece.idHashes
         var base = piece.base
         while let next = piece.landed {
             base = base.advanced(by: piece.end)
-            guard let following = results[next].take() else { throw GiveUp() }
-            piece = following
+            piece = try take(&results, next)
             for i in piece.campaigns.indices {
                 if let at = piece.campaigns[i].location {
                     let absolute = base.advanced(by: RelativePosition(lines: at.line, column: at.column))
@@ -106,6 +106,12 @@ enum CampaignByteReader {
         // A duplicate id is an error: the tree reader words it.
         if hasDuplicateIds(campaigns, hashes: idHashes) { throw GiveUp() }
         return campaigns
+    }
+
+    /// Moves piece `k` out of `results` (nil: it gave up).
+    private static func take(_ results: inout [Piece?], _ k: Int) throws(GiveUp) -> Piece {
+        guard let piece = results[k].take() else { throw GiveUp() }
+        return piece
     }
 
     /// Whether two campaigns have equal ids (as strings compare), given each id's hash value.
