@@ -123,9 +123,10 @@ public struct SiteWriter: Sendable {
             let pass = try campaignPass(dataset, slugs: slugs, siteKey: siteKey, previous: previous,
                                         previousDirectory: out.path, into: staging.path)
             clock.lap("campaigns")
-            let index = try renderer.index(PageContext.overview(reports, slugs: slugs, site: site))
+            let order = PageContext.overviewOrder(reports)
+            let months = reports.count > PageContext.overviewLimit ? PageContext.months(reports, order: order) : []
+            let index = try renderer.index(PageContext.overview(reports, slugs: slugs, site: site, order: order, months: months))
             try writeFile(index, to: staging.path + "/index.html")
-            let months = reports.count > PageContext.overviewLimit ? PageContext.months(reports) : []
             let monthKeys = months.indices.map { monthFingerprint(months, at: $0, slugs: slugs, entries: pass.entries, siteKey: siteKey) }
             // A month page whose campaigns all kept their fingerprints is kept too.
             let changedMonths = months.indices.filter { p in
@@ -322,14 +323,22 @@ public struct SiteWriter: Sendable {
 
     /// The manifest: one line per campaign (slug, fingerprint, spans of its metrics.json object
     /// metrics.csv row and links.csv rows), then one per month page ("#month", file, fingerprint).
-    func manifest(slugs: [String], entries: [ManifestEntry], months: [String: String], siteKey: String) -> String {
-        var text = Self.manifestVersion + "\n" + siteKey + "\n"
-        for (slug, e) in zip(slugs, entries).sorted(by: { $0.0 < $1.0 }) {
-            text += "\(slug)\t\(e.key)\t\(e.json.lowerBound)\t\(e.json.count)\t\(e.csv.lowerBound)\t\(e.csv.count)"
-            text += "\t\(e.links.lowerBound)\t\(e.links.count)\n"
+    func manifest(slugs: [String], entries: [ManifestEntry], months: [String: String], siteKey: String) -> [UInt8] {
+        var text = HTMLBuilder(capacity: 64 * slugs.count + 256)
+        text.plain(Self.manifestVersion + "\n" + siteKey + "\n")
+        for k in slugs.indices.sorted(by: { slugs[$0] < slugs[$1] }) {
+            let e = entries[k]
+            text.plain(slugs[k])
+            text.markup("\t")
+            text.plain(e.key)
+            for n in [e.json.lowerBound, e.json.count, e.csv.lowerBound, e.csv.count, e.links.lowerBound, e.links.count] {
+                text.markup("\t")
+                text.integer(n)
+            }
+            text.markup("\n")
         }
-        for (file, key) in months.sorted(by: { $0.key < $1.key }) { text += "#month\t\(file)\t\(key)\n" }
-        return text
+        for (file, key) in months.sorted(by: { $0.key < $1.key }) { text.plain("#month\t\(file)\t\(key)\n") }
+        return text.bytes
     }
 
     /// What a previous build's manifest holds.

@@ -444,10 +444,10 @@ public enum PageContext {
                              "October", "November", "December"]
 
     /// Campaigns grouped by the month of their send (else scheduled) time, newest month first; undated last.
-    public static func months(_ reports: [CampaignReport]) -> [MonthGroup] {
+    public static func months(_ reports: [CampaignReport], order: [Int]? = nil) -> [MonthGroup] {
         var groups: [String: MonthGroup] = [:]
         var keys: [String] = []
-        for i in overviewOrder(reports) {
+        for i in order ?? overviewOrder(reports) {
             let when = reports[i].campaign.sentAt ?? reports[i].campaign.scheduledAt
             let key = when.map(Format.monthKey) ?? "undated"
             if groups[key] == nil {
@@ -484,11 +484,12 @@ public enum PageContext {
 
     // MARK: - Overview page
 
-    public static func overview(_ reports: [CampaignReport], slugs: [String], site: SiteInfo) -> MustacheValue {
-        let order = overviewOrder(reports)
+    public static func overview(_ reports: [CampaignReport], slugs: [String], site: SiteInfo,
+                                order: [Int]? = nil, months: [MonthGroup]? = nil) -> MustacheValue {
+        let order = order ?? overviewOrder(reports)
         let paged = reports.count > overviewLimit
         let rows = (paged ? Array(order.prefix(overviewLimit)) : order).map { overviewRow(reports[$0], slug: slugs[$0], root: "") }
-        let monthList: [MustacheValue] = paged ? months(reports).map {
+        let monthList: [MustacheValue] = paged ? (months ?? Self.months(reports, order: order)).map {
             .object(["label": .string($0.label), "count": .string(Format.count($0.indices.count)), "url": .trusted($0.fileName)])
         } : []
         // Totals across sent campaigns.
@@ -547,11 +548,11 @@ public enum PageContext {
 
     /// Newest first: by send time (else scheduled time), undated last, then by id.
     public static func overviewOrder(_ reports: [CampaignReport]) -> [Int] {
-        reports.indices.sorted { a, b in
-            let ta = reports[a].campaign.sentAt ?? reports[a].campaign.scheduledAt
-            let tb = reports[b].campaign.sentAt ?? reports[b].campaign.scheduledAt
-            switch (ta, tb) {
-            case let (x?, y?) where x.epochSeconds != y.epochSeconds: return x.epochSeconds > y.epochSeconds
+        // Each campaign's time read once, not at every comparison.
+        let times = reports.map { ($0.campaign.sentAt ?? $0.campaign.scheduledAt)?.epochSeconds }
+        return reports.indices.sorted { a, b in
+            switch (times[a], times[b]) {
+            case let (x?, y?) where x != y: return x > y
             case (_?, nil): return true
             case (nil, _?): return false
             default: return reports[a].campaign.id < reports[b].campaign.id
