@@ -136,7 +136,9 @@ struct Renderer {
         guard produced else { return }
         separated.ends.append(separated.bytes.count)
         let mark = output.count
-        output.append(contentsOf: SeparatedValues.token)
+        output.append(0xEE)  // U+E000, SeparatedValues.token
+        output.append(0x80)
+        output.append(0x80)
         finishValue(from: mark, indent: frame.indent)
     }
 
