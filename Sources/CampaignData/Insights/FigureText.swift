@@ -110,9 +110,10 @@ public enum FigureText {
     @discardableResult
     static func writeFixed(_ value: Double, decimals: Int, to text: inout TextBytes) -> Bool {
         guard value.isFinite, decimals >= 0, decimals <= 15 else { return false }
-        let scaled = (abs(value) * power(decimals)).rounded(.toNearestOrAwayFromZero)
+        // Rounded, the value is below 9 × 10^15 exactly when it is unrounded: from 2^52 up, doubles are whole.
+        let scaled = abs(value) * power(decimals)
         guard scaled < 9e15 else { return false }
-        let units = Int(scaled)
+        let units = roundedHalfAway(scaled)
         writeUnits(units, decimals: decimals, negative: value < 0 && units != 0, to: &text)
         return true
     }
@@ -124,6 +125,14 @@ public enum FigureText {
         } else {
             text.append(adaptiveReference(percent, distinctFrom: threshold))
         }
+    }
+
+    /// `Int(value.rounded(.toNearestOrAwayFromZero))` for 0 ≤ value < 9 × 10^15, without a call into
+    /// the C library: the whole part and the fraction of such a double are both exact.
+    @inline(__always)
+    static func roundedHalfAway(_ value: Double) -> Int {
+        let whole = Int(value)
+        return value - Double(whole) >= 0.5 ? whole + 1 : whole
     }
 
     /// `10^decimals` (0–15) as a double, exactly: every step multiplies exact values to an exact result.
@@ -157,14 +166,14 @@ public enum FigureText {
         var decimals = magnitude < 1 ? 2 : 1
         while true {
             let scale = power(decimals)
-            let units = Int((magnitude * scale).rounded(.toNearestOrAwayFromZero))
+            let units = roundedHalfAway(magnitude * scale)
             let negative = percent < 0 && units != 0
             if decimals == 6 { return (units, decimals, negative) }
             let losesNonZero = percent != 0 && units == 0
             let reachesHundred = magnitude < 100 && units >= 100 * integerPower(decimals)
             var hidesDifference = false
             if let other {
-                let otherUnits = Int((abs(other) * scale).rounded(.toNearestOrAwayFromZero))
+                let otherUnits = roundedHalfAway(abs(other) * scale)
                 hidesDifference = otherUnits == units && (other < 0 && otherUnits != 0) == negative
             }
             if !(losesNonZero || reachesHundred || hidesDifference) { return (units, decimals, negative) }

@@ -114,6 +114,13 @@ struct InsightText: ExpressibleByStringInterpolation {
         /// `FigureText.points`: `0.45 points`.
         mutating func appendInterpolation(points fraction: Double) { FigureText.writePoints(fraction, to: &text) }
 
+        /// ` on 2026-06-01`: the date of `timestamp` as `Timestamp.rfc3339` writes it; nothing when unknown.
+        mutating func appendInterpolation(onDate timestamp: Timestamp?) {
+            guard let timestamp else { return }
+            text.append(" on ")
+            if !TimestampText.write(timestamp, time: false, to: &text) { text.append(TimestampText.date(timestamp)) }
+        }
+
         /// Percentages joined by `, `: `21.0%, 22.4%, 19.8%`.
         mutating func appendInterpolation(percents fractions: [Double]) {
             for (i, fraction) in fractions.enumerated() {

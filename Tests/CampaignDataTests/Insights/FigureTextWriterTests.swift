@@ -163,6 +163,18 @@ struct FigureTextWriterTests {
         }
     }
 
+    @Test("rounding half away from zero in integers equals the library's rounding")
+    func rounding() {
+        var values: [Double] = [0, 0.5, 1.5, 2.5, 0.49999999999999994, 0.5000000000000001, 1, 4503599627370495.5, 4503599627370496,
+                                8_999_999_999_999_999, 9e15.nextDown, 1e15 + 0.5, 123_456.5, 99.99999999999999]
+        for value in Self.fractions where value.isFinite && value >= 0 {
+            for scale in [1.0, 100, 1e4, 1e6, 1e8] where value * scale < 9e15 { values += [value * scale, (value * scale).nextUp] }
+        }
+        for value in values where value < 9e15 {
+            #expect(FigureText.roundedHalfAway(value) == Int(value.rounded(.toNearestOrAwayFromZero)), "\(value)")
+        }
+    }
+
     @Test("counts through the writer: separators, signs, the extremes")
     func counts() {
         for value in [0, 7, -7, 999, -999, 1000, -1000, 999_999, 1_000_000, 12_345_678, Int.max, Int.min, Int.min + 1] {

@@ -93,7 +93,7 @@ private struct SummaryWriter {
         guard c.hasFigures, counts.sent > 0 else {
             let detail: InsightText = sending
                 ? "This campaign is still sending, and the data records no emails as sent yet."
-                : "This campaign is marked as sent\(dateClause), but the data holds no figures for it, so nothing can be said about its performance."
+                : "This campaign is marked as sent\(onDate: c.campaign.sentAt), but the data holds no figures for it, so nothing can be said about its performance."
             return c.insight(.info, title: sending ? "Sending: nothing recorded yet" : "Sent: no figures in the data",
                              detail: detail, evidence: ["Status: \(c.campaign.status.rawValue)", "Figures: none"])
         }
@@ -119,7 +119,7 @@ private struct SummaryWriter {
         } else {
             let audience: InsightText = c.campaign.audience.name.map { " to “\($0)”" } ?? ""
             sentence("""
-                Sent\(dateClause)\(audience): \(count: counts.delivered) of \(count: counts.sent) emails were delivered (\(percent: delivery)).
+                Sent\(onDate: c.campaign.sentAt)\(audience): \(count: counts.delivered) of \(count: counts.sent) emails were delivered (\(percent: delivery)).
                 """)
         }
         evidence.append(c.rateLine("Delivery rate", delivery, counts.delivered, counts.sent, "sent"))
@@ -199,12 +199,6 @@ private struct SummaryWriter {
             : n == 1 ? "this account's previous sent campaign" : "this account's previous \(count: n) sent campaigns"
         let list: InsightText = parts.count == 1 ? parts[0] : "\(parts[0]) and \(parts[1])"
         sentence("Against \(base), \(list).")
-    }
-
-    /// `on 2026-06-01` from sent_at, in its own offset; empty when unknown.
-    private var dateClause: InsightText {
-        guard let at = c.campaign.sentAt else { return "" }
-        return " on \(TimestampText.date(at))"
     }
 
     /// The most severe finding of the other rules, as the paragraph's last sentence.
