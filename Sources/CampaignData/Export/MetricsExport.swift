@@ -37,69 +37,159 @@ public enum MetricsExport {
     /// One campaign's object of the JSON output.
     public static func campaignJSON(_ r: CampaignReport) -> String {
         let c = r.campaign, m = r.metrics
-        var o = "  {"
-        o += "\"id\": \(jsonString(c.id)), \"name\": \(jsonString(c.displayName)), \"status\": \(jsonString(c.status.rawValue)),\n"
-        o += "   \"audience\": \(m.audience), \"audience_name\": \(c.audience.name.map(jsonString) ?? "null"),\n"
-        o += "   \"counts\": {" + m.counts.fields.map { "\(jsonString($0.name)): \($0.value.map(String.init) ?? "null")" }.joined(separator: ", ") + "},\n"
-        o += "   \"rates\": {" + m.rates.fields.map { "\(jsonString($0.name)): \(jsonNumber($0.value))" }.joined(separator: ", ") + "},\n"
-        o += "   \"funnel\": [" + m.funnel.stages.map {
-            "{\"stage\": \(jsonString($0.stage.rawValue)), \"count\": \($0.count), \"percent_of_audience\": \(jsonNumber($0.percentOfAudience))}"
-        }.joined(separator: ", ") + "],\n"
-        o += "   \"links\": [" + m.links.map {
-            "{\"url\": \(jsonString($0.url)), \"clicks\": \($0.clicks), \"unique_clicks\": \($0.uniqueClicks)}"
-        }.joined(separator: ", ") + "],\n"
-        o += "   \"insights\": [" + r.insights.map {
-            "{\"id\": \(jsonString($0.id)), \"kind\": \(jsonString($0.kind.rawValue)), \"severity\": \(jsonString($0.severity.rawValue)), \"title\": \(jsonString($0.title)), \"detail\": \(jsonString($0.detail))}"
-        }.joined(separator: ",\n     ") + "]}"
-        return o
+        var o = ExportText(capacity: 1024 + r.insights.count * 768)
+        o.ascii("  {\"id\": ")
+        o.jsonString(c.id)
+        o.ascii(", \"name\": ")
+        o.jsonString(c.displayName)
+        o.ascii(", \"status\": ")
+        o.jsonString(c.status.rawValue)
+        o.ascii(",\n   \"audience\": ")
+        o.int(m.audience)
+        o.ascii(", \"audience_name\": ")
+        if let name = c.audience.name { o.jsonString(name) } else { o.ascii("null") }
+        o.ascii(",\n   \"counts\": {")
+        writeCounts(m.counts) { name, value in
+            if name != .sent { o.ascii(", ") }
+            o.ascii(name.json)
+            if let value { o.int(value) } else { o.ascii("null") }
+        }
+        o.ascii("},\n   \"rates\": {")
+        writeRates(m.rates) { name, value in
+            if name != .delivery { o.ascii(", ") }
+            o.ascii(name.json)
+            o.jsonNumber(value)
+        }
+        o.ascii("},\n   \"funnel\": [")
+        for (i, stage) in m.funnel.stages.enumerated() {
+            o.ascii(i == 0 ? "{\"stage\": " : ", {\"stage\": ")
+            o.jsonString(stage.stage.rawValue)
+            o.ascii(", \"count\": ")
+            o.int(stage.count)
+            o.ascii(", \"percent_of_audience\": ")
+            o.jsonNumber(stage.percentOfAudience)
+            o.byte(UInt8(ascii: "}"))
+        }
+        o.ascii("],\n   \"links\": [")
+        let links = m.links
+        for i in links.indices {
+            o.ascii(i == 0 ? "{\"url\": " : ", {\"url\": ")
+            o.jsonString(links[i].url)
+            o.ascii(", \"clicks\": ")
+            o.int(links[i].clicks)
+            o.ascii(", \"unique_clicks\": ")
+            o.int(links[i].uniqueClicks)
+            o.byte(UInt8(ascii: "}"))
+        }
+        o.ascii("],\n   \"insights\": [")
+        // By index: reading an insight's fields one by one copies none of the others.
+        let insights = r.insights
+        for i in insights.indices {
+            o.ascii(i == 0 ? "{\"id\": " : ",\n     {\"id\": ")
+            o.jsonString(insights[i].id)
+            o.ascii(", \"kind\": ")
+            o.jsonString(insights[i].kind.rawValue)
+            o.ascii(", \"severity\": ")
+            o.jsonString(insights[i].severity.rawValue)
+            o.ascii(", \"title\": ")
+            o.jsonString(insights[i].title)
+            o.ascii(", \"detail\": ")
+            o.jsonString(insights[i].detail)
+            o.byte(UInt8(ascii: "}"))
+        }
+        o.ascii("]}")
+        return o.finish()
     }
 
     /// A JSON number, or null; shortest round-trip form, never exponent-free garbage like "nan".
     public static func jsonNumber(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        return "\(value)"
+        var o = ExportText(capacity: 0)
+        o.jsonNumber(value)
+        return o.finish()
     }
 
     /// A JSON string literal with the escapes RFC 8259 requires (and U+2028/U+2029 escaped for JavaScript).
     public static func jsonString(_ s: String) -> String {
-        var s = s
-        return s.withUTF8 { bytes -> String in
-            var needs = false
-            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 {
-                needs = true
-                break
+        var o = ExportText(capacity: s.utf8.count + 2)
+        o.jsonString(s)
+        return o.finish()
+    }
+
+    // MARK: - Fields in order
+
+    /// The count fields of `Counts.fields`, in its order, with their JSON keys.
+    enum CountField: CaseIterable {
+        case sent, delivered, bounced, hardBounced, softBounced, uniqueOpens, totalOpens, humanUniqueOpens, uniqueClicks,
+             totalClicks, unsubscribed, complaints, dropped
+
+        /// `"sent": `.
+        var json: StaticString {
+            switch self {
+            case .sent: "\"sent\": "
+            case .delivered: "\"delivered\": "
+            case .bounced: "\"bounced\": "
+            case .hardBounced: "\"hard_bounced\": "
+            case .softBounced: "\"soft_bounced\": "
+            case .uniqueOpens: "\"unique_opens\": "
+            case .totalOpens: "\"total_opens\": "
+            case .humanUniqueOpens: "\"human_unique_opens\": "
+            case .uniqueClicks: "\"unique_clicks\": "
+            case .totalClicks: "\"total_clicks\": "
+            case .unsubscribed: "\"unsubscribed\": "
+            case .complaints: "\"complaints\": "
+            case .dropped: "\"dropped\": "
             }
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + 2 + (needs ? 16 : 0))
-            out.append(0x22)
-            if !needs {
-                out.append(contentsOf: bytes)
-            } else {
-                let hex = Array("0123456789abcdef".utf8)
-                var i = 0
-                while i < bytes.count {
-                    let b = bytes[i]
-                    switch b {
-                    case 0x22: out.append(contentsOf: [0x5C, 0x22])
-                    case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-                    case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                    case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                    case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                    case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-                        out.append(contentsOf: Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
-                        i += 3
-                        continue
-                    case _ where b < 0x20:
-                        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-                    default: out.append(b)
-                    }
-                    i += 1
-                }
-            }
-            out.append(0x22)
-            return String(decoding: out, as: UTF8.self)
         }
+    }
+
+    /// Calls `body` with each count of `Counts.fields`, in order, without building the list.
+    static func writeCounts(_ c: Counts, _ body: (CountField, Int?) -> Void) {
+        body(.sent, c.sent)
+        body(.delivered, c.delivered)
+        body(.bounced, c.bounced)
+        body(.hardBounced, c.hardBounced)
+        body(.softBounced, c.softBounced)
+        body(.uniqueOpens, c.uniqueOpens)
+        body(.totalOpens, c.totalOpens)
+        body(.humanUniqueOpens, c.humanUniqueOpens)
+        body(.uniqueClicks, c.uniqueClicks)
+        body(.totalClicks, c.totalClicks)
+        body(.unsubscribed, c.unsubscribed)
+        body(.complaints, c.complaints)
+        body(.dropped, c.dropped)
+    }
+
+    /// The rate fields of `Rates.fields`, in its order, with their JSON keys.
+    enum RateField: CaseIterable {
+        case delivery, open, humanOpen, click, clickToOpen, bounce, hardBounce, unsubscribe, complaint
+
+        /// `"delivery": `.
+        var json: StaticString {
+            switch self {
+            case .delivery: "\"delivery\": "
+            case .open: "\"open\": "
+            case .humanOpen: "\"human_open\": "
+            case .click: "\"click\": "
+            case .clickToOpen: "\"click_to_open\": "
+            case .bounce: "\"bounce\": "
+            case .hardBounce: "\"hard_bounce\": "
+            case .unsubscribe: "\"unsubscribe\": "
+            case .complaint: "\"complaint\": "
+            }
+        }
+    }
+
+    /// Calls `body` with each rate of `Rates.fields`, in order, without building the list.
+    static func writeRates(_ r: Rates, _ body: (RateField, Double?) -> Void) {
+        body(.delivery, r.delivery)
+        body(.open, r.open)
+        body(.humanOpen, r.humanOpen)
+        body(.click, r.click)
+        body(.clickToOpen, r.clickToOpen)
+        body(.bounce, r.bounce)
+        body(.hardBounce, r.hardBounce)
+        body(.unsubscribe, r.unsubscribe)
+        body(.complaint, r.complaint)
     }
 
     // MARK: - CSV
@@ -118,11 +208,48 @@ public enum MetricsExport {
     /// One campaign's line of metrics.csv.
     public static func csvRow(_ r: CampaignReport) -> String {
         let c = r.campaign, m = r.metrics
-        var row: [String] = [c.id, c.displayName, c.status.rawValue, c.audience.name ?? "", String(m.audience), c.sentAt?.rfc3339 ?? ""]
-        row += m.counts.fields.map { $0.value.map(String.init) ?? "" }
-        row += m.rates.fields.map { $0.value.map { jsonNumber($0) } ?? "" }
-        row.append(r.insights.filter { $0.kind != .summary }.map(\.id).joined(separator: " "))
-        return row.map(csvField).joined(separator: ",") + "\r\n"
+        var o = ExportText(capacity: 256)
+        o.csvField(c.id)
+        o.byte(UInt8(ascii: ","))
+        o.csvField(c.displayName)
+        o.byte(UInt8(ascii: ","))
+        o.csvField(c.status.rawValue)
+        o.byte(UInt8(ascii: ","))
+        o.csvField(c.audience.name ?? "")
+        o.byte(UInt8(ascii: ","))
+        // Numbers and these times never need quoting or formula protection.
+        o.int(m.audience)
+        o.byte(UInt8(ascii: ","))
+        if let at = c.sentAt {
+            var time = TextBytes(capacity: 25)
+            if TimestampText.write(at, time: true, to: &time) {
+                time.withBytes { o.asciiBytes($0) }
+            } else {
+                o.csvField(at.rfc3339)
+            }
+        }
+        writeCounts(m.counts) { _, value in
+            o.byte(UInt8(ascii: ","))
+            if let value { o.int(value) }
+        }
+        writeRates(m.rates) { _, value in
+            o.byte(UInt8(ascii: ","))
+            if let value { o.jsonNumber(value) }
+        }
+        o.byte(UInt8(ascii: ","))
+        o.csvField(insightIDs(r.insights))
+        o.ascii("\r\n")
+        return o.finish()
+    }
+
+    /// The ids of the insights other than summaries, separated by spaces.
+    static func insightIDs(_ insights: [Insight]) -> String {
+        var ids = ""
+        for insight in insights where insight.kind != .summary {
+            if !ids.isEmpty { ids += " " }
+            ids += insight.id
+        }
+        return ids
     }
 
     /// Columns of links.csv: one row per link of every campaign, in campaign order.
@@ -134,15 +261,23 @@ public enum MetricsExport {
     /// A campaign's rows of links.csv (none when it has no links).
     public static func linksCSVRows(_ report: CampaignReport) -> String {
         guard !report.metrics.links.isEmpty else { return "" }
-        let id = csvField(report.campaign.id)
-        var out = ""
+        var o = ExportText(capacity: report.metrics.links.count * 160)
         for link in report.metrics.links {
-            let utm = utmParameters(of: link.url)
-            out += id + "," + csvField(link.url) + "," + String(link.clicks) + "," + String(link.uniqueClicks)
-            for value in [utm.source, utm.medium, utm.campaign, utm.term, utm.content] { out += "," + csvField(value ?? "") }
-            out += "\r\n"
+            let utm = LinkUTM(url: link.url)
+            o.csvField(report.campaign.id)
+            o.byte(UInt8(ascii: ","))
+            o.csvField(link.url)
+            o.byte(UInt8(ascii: ","))
+            o.int(link.clicks)
+            o.byte(UInt8(ascii: ","))
+            o.int(link.uniqueClicks)
+            for slot in 0..<5 {
+                o.byte(UInt8(ascii: ","))
+                if let value = utm[slot] { o.csvField(value) }
+            }
+            o.ascii("\r\n")
         }
-        return out
+        return o.finish()
     }
 
     /// links.csv for these campaigns.
@@ -152,21 +287,8 @@ public enum MetricsExport {
 
     /// RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets never run it as a formula.
     public static func csvField(_ value: String) -> String {
-        var v = value
-        if let first = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(v) == nil {
-            v = "'" + v
-        }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + v.replacingAll("\"", with: "\"\"") + "\""
-        }
-        return v
-    }
-}
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
-        return out
+        var o = ExportText(capacity: value.utf8.count + 2)
+        o.csvField(value)
+        return o.finish()
     }
 }

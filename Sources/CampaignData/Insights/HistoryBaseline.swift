@@ -27,22 +27,36 @@ public struct HistoryBaseline: Sendable, Equatable {
     /// The baseline of `values` (oldest first); nil when there are fewer than `minimumCount`.
     /// `relativeFloor` is a fraction of the median; `absoluteFloor` is in the values' unit.
     public init?(values: [Double], minimumCount: Int, relativeFloor: Double, absoluteFloor: Double) {
-        let finite = values.filter(\.isFinite)
+        self.init(values: values[...], minimumCount: minimumCount, relativeFloor: relativeFloor, absoluteFloor: absoluteFloor)
+    }
+
+    /// The same from a slice of a longer series (the history window of one campaign).
+    init?(values: ArraySlice<Double>, minimumCount: Int, relativeFloor: Double, absoluteFloor: Double) {
+        let finite = values.allSatisfy(\.isFinite) ? Array(values) : values.filter(\.isFinite)
         guard !finite.isEmpty, finite.count >= max(1, minimumCount) else { return nil }
         self.values = finite
-        let median = HistoryBaseline.median(finite)
-        let mad = HistoryBaseline.median(finite.map { abs($0 - median) })
+        // One scratch copy on the stack: sorted for the median, then turned in place into the sorted deviations.
+        let (median, mad) = withUnsafeTemporaryAllocation(of: Double.self, capacity: finite.count) { scratch in
+            _ = scratch.initialize(fromContentsOf: finite)
+            HistoryBaseline.sortAscending(scratch)
+            let median = HistoryBaseline.middle(ofSorted: UnsafeBufferPointer(scratch))
+            for i in scratch.indices { scratch[i] = abs(scratch[i] - median) }
+            HistoryBaseline.sortAscending(scratch)
+            return (median, HistoryBaseline.middle(ofSorted: UnsafeBufferPointer(scratch)))
+        }
         self.median = median
         medianAbsoluteDeviation = mad
-        let candidates: [(Double, ScaleSource)] = [
-            (HistoryBaseline.madScale * mad, .deviation),
-            (relativeFloor * abs(median), .relativeFloor),
-            (absoluteFloor, .absoluteFloor),
-        ]
-        var best = candidates[0]
-        for candidate in candidates.dropFirst() where candidate.0 > best.0 { best = candidate }
-        scale = best.0
-        scaleSource = best.1
+        // The largest of the three terms; the first of equals wins.
+        scale = HistoryBaseline.madScale * mad
+        scaleSource = .deviation
+        if relativeFloor * abs(median) > scale {
+            scale = relativeFloor * abs(median)
+            scaleSource = .relativeFloor
+        }
+        if absoluteFloor > scale {
+            scale = absoluteFloor
+            scaleSource = .absoluteFloor
+        }
     }
 
     /// How many scales `value` is from the median (signed; positive above).
@@ -64,9 +78,28 @@ public struct HistoryBaseline: Sendable, Equatable {
 
     /// The median of a non-empty list (the mean of the middle two for even counts).
     public static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
+        middle(ofSorted: values.sorted())
+    }
+
+    /// Sorts finite values ascending: by insertion for the usual short windows.
+    static func sortAscending(_ values: UnsafeMutableBufferPointer<Double>) {
+        var values = values
+        guard values.count <= 32 else { values.sort(); return }
+        for i in values.indices.dropFirst() {
+            let value = values[i]
+            var j = i
+            while j > 0 && values[j - 1] > value {
+                values[j] = values[j - 1]
+                j -= 1
+            }
+            values[j] = value
+        }
+    }
+
+    /// The median of values already sorted; NaN for none.
+    static func middle<C: RandomAccessCollection<Double>>(ofSorted sorted: C) -> Double where C.Index == Int {
         guard !sorted.isEmpty else { return .nan }
-        let mid = sorted.count / 2
+        let mid = sorted.startIndex + sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 }

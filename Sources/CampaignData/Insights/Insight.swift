@@ -12,7 +12,13 @@ public enum InsightKind: String, Sendable, CaseIterable {
     }
 
     /// Position in display order (summary first).
-    public var displayOrder: Int { InsightKind.allCases.firstIndex(of: self) ?? 0 }
+    public var displayOrder: Int {
+        switch self {
+        case .summary: 0
+        case .anomaly: 1
+        case .recommendation: 2
+        }
+    }
 }
 
 /// How much an insight matters; `critical` is the most severe.
@@ -28,7 +34,15 @@ public enum InsightSeverity: String, Sendable, CaseIterable, Comparable {
         }
     }
 
-    private var rank: Int { InsightSeverity.allCases.firstIndex(of: self) ?? 0 }
+    /// Position in `allCases`: 0 for info … 3 for critical.
+    var rank: Int {
+        switch self {
+        case .info: 0
+        case .notice: 1
+        case .warning: 2
+        case .critical: 3
+        }
+    }
 
     public static func < (lhs: InsightSeverity, rhs: InsightSeverity) -> Bool { lhs.rank < rhs.rank }
 }

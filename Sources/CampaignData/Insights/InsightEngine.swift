@@ -9,23 +9,51 @@ public enum InsightEngine {
         return parallelMap(inputs.count) { evaluator.insights(at: $0) }
     }
 
-    /// Insights for one campaign, given the rates of the account's earlier sent campaigns (oldest first, per metric).
-    static func insights(for input: InsightInput, previous: [AccountMetric: [Double]], config: InsightConfig) -> [Insight] {
-        let configuredOnly = input.campaign.status == .draft || input.campaign.status == .scheduled
+    /// Insights for one campaign, given the rates of the account's earlier sent campaigns and the
+    /// rule table prepared for the config, sorted for display.
+    static func insights(for input: InsightInput, previous: PreviousRates, plan: InsightPlan) -> [Insight] {
+        let evaluation = CampaignEvaluation(input: input, previous: previous, plan: plan)
         var found: [Insight] = []
-        var last: [InsightRule] = []
-        for rule in InsightRule.all where config.isEnabled(rule.id) {
-            // Drafts and scheduled campaigns have no figures to judge: at most the summary of what is configured.
-            if configuredOnly && rule.id != InsightRule.summary.id { continue }
-            if rule.readsOtherInsights { last.append(rule); continue }
-            let context = InsightContext(input: input, config: config, rule: rule, previous: previous, others: [])
-            if let insight = rule.evaluate(context) { found.append(insight) }
+        var keys: [Int] = []
+        found.reserveCapacity(12)
+        keys.reserveCapacity(12)
+        // Drafts and scheduled campaigns have no figures to judge: at most the summary of what is configured.
+        let configuredOnly = input.campaign.status == .draft || input.campaign.status == .scheduled
+        for rule in configuredOnly ? plan.configuredFirst : plan.first {
+            if let insight = rule.evaluate(InsightContext(evaluation: evaluation, prepared: rule)) {
+                keys.append(displayKey(insight, rule))
+                found.append(insight)
+            }
         }
-        for rule in last {
-            let context = InsightContext(input: input, config: config, rule: rule, previous: previous, others: found)
-            if let insight = rule.evaluate(context) { found.append(insight) }
+        // Rules that read the others' findings (the summary) run last.
+        for rule in configuredOnly ? plan.configuredLast : plan.last {
+            evaluation.others = found
+            let insight = rule.evaluate(InsightContext(evaluation: evaluation, prepared: rule))
+            evaluation.others = []
+            if let insight {
+                keys.append(displayKey(insight, rule))
+                found.append(insight)
+            }
         }
-        return sortedForDisplay(found)
+        // Display order, by a stable insertion sort (a handful of insights), moving rather than copying them.
+        found.withUnsafeMutableBufferPointer { found in
+            for i in found.indices.dropFirst() {
+                var j = i
+                while j > 0 && keys[j - 1] > keys[j] {
+                    keys.swapAt(j - 1, j)
+                    found.swapAt(j - 1, j)
+                    j -= 1
+                }
+            }
+        }
+        return found
+    }
+
+    /// Orders insights as `sortedForDisplay` does, for an insight of `rule`: kind, then the summary
+    /// first, then the most severe, then table order.
+    static func displayKey(_ insight: Insight, _ rule: PreparedRule) -> Int {
+        let summaryFirst = rule.isSummary ? 0 : 1
+        return ((insight.kind.displayOrder * 2 + summaryFirst) * 4 + (3 - insight.severity.rank)) * 1024 + min(rule.position, 1023)
     }
 }
 
@@ -35,16 +63,19 @@ public struct InsightEvaluator: Sendable {
     public let inputs: [InsightInput]
     public let config: InsightConfig
     let history: AccountHistory
+    /// The rule table with this config's thresholds worked out once for every campaign.
+    let plan: InsightPlan
 
     public init(inputs: [InsightInput], config: InsightConfig) {
         self.inputs = inputs
         self.config = config
         self.history = AccountHistory(inputs: inputs, window: config.historyWindow)
+        self.plan = InsightPlan(config: config)
     }
 
     /// The insights of campaign `index`, sorted for display.
     public func insights(at index: Int) -> [Insight] {
-        InsightEngine.insights(for: inputs[index], previous: history.previous(before: index), config: config)
+        InsightEngine.insights(for: inputs[index], previous: history.previous(before: index), plan: plan)
     }
 
     /// Everything the insights of campaign `index` depend on besides its own data, as text
@@ -61,12 +92,128 @@ public struct InsightEvaluator: Sendable {
                 v >>= 8
             }
         }
-        for metric in AccountMetric.allCases {
-            let values = previous[metric] ?? []
+        for metric in AccountMetric.inOrder {
+            let values = previous[metric]
             mix(UInt64(values.count))
             for value in values { mix(value.bitPattern) }
         }
         return String(h, radix: 16)
+    }
+}
+
+// MARK: - The rule table under one config
+
+/// One threshold of a rule under one config: its value, and how the rules quote it, worked out once.
+struct ThresholdSetting: Sendable {
+    let parameter: InsightParameter
+    /// In the parameter's unit.
+    let value: Double
+    /// `value / 100`, comparable with rates.
+    let fraction: Double
+    /// `0.5%`, `20`.
+    let text: String
+    /// Where the value comes from.
+    let origin: String
+    /// `> 0.5% warning (seed product guidance)`, one entry of a `Threshold:` line.
+    let levelText: String
+
+    init(_ parameter: InsightParameter, rule: InsightRule, config: InsightConfig) {
+        self.parameter = parameter
+        value = config.value(parameter, rule: rule.id)
+        fraction = value / 100
+        text = InsightParameter.text(value, unit: parameter.unit)
+        origin = config.isDefault(parameter, rule: rule.id)
+            ? parameter.origin
+            : "set in the insights config; default \(parameter.defaultText), \(parameter.origin)"
+        let symbol = parameter.comparison.map { $0.symbol + " " } ?? ""
+        let severity = parameter.severity.map { " " + $0.rawValue } ?? ""
+        levelText = "\(symbol)\(text)\(severity) (\(origin))"
+    }
+}
+
+/// A row of the rule table with its settings under one config.
+final class PreparedRule: Sendable {
+    let rule: InsightRule
+    /// The rule's parts every finding reads, kept apart so reading them copies nothing else.
+    let id: String
+    let kind: InsightKind
+    let source: String?
+    let sourceURL: String?
+    let evaluate: @Sendable (InsightContext) -> Insight?
+    /// Whether this is the summary, which leads its group.
+    let isSummary: Bool
+    /// Position in `InsightRule.all`: the display order among insights of equal kind and severity.
+    let position: Int
+    /// The rule's thresholds, in the rule's order.
+    let thresholds: [ThresholdSetting]
+    /// The names of the thresholds that set a severity, and their `Threshold: …` line.
+    private let levelNames: [String]
+    private let levelLine: String
+
+    init(_ rule: InsightRule, position: Int, config: InsightConfig) {
+        self.rule = rule
+        id = rule.id
+        kind = rule.kind
+        source = rule.source
+        sourceURL = rule.sourceURL
+        evaluate = rule.evaluate
+        isSummary = rule.id == InsightRule.summary.id
+        self.position = position
+        thresholds = rule.thresholds.map { ThresholdSetting($0, rule: rule, config: config) }
+        let levels = thresholds.filter { $0.parameter.comparison != nil }
+        levelNames = levels.map(\.parameter.name)
+        levelLine = "Threshold: " + levels.map(\.levelText).joined(separator: ", ")
+    }
+
+    /// Where one of the rule's thresholds is in `thresholds`.
+    func settingIndex(_ parameter: InsightParameter) -> Int? {
+        for i in thresholds.indices where thresholds[i].parameter.name == parameter.name { return i }
+        return nil
+    }
+
+    /// `Threshold: > 0.5% warning (…), > 1% critical (…)` for these levels of the rule.
+    func thresholdLine(_ levels: [InsightParameter]) -> String {
+        if levels.count == levelNames.count && zip(levels, levelNames).allSatisfy({ $0.name == $1 }) { return levelLine }
+        return "Threshold: " + levels.map { level in settingIndex(level).map { thresholds[$0].levelText } ?? "" }.joined(separator: ", ")
+    }
+}
+
+/// The rule table prepared for one config; every campaign of a build shares it.
+struct InsightPlan: Sendable {
+    let config: InsightConfig
+    /// Enabled rules in table order, except those that read the others' findings.
+    let first: [PreparedRule]
+    /// Enabled rules that read the others' findings (the summary), run after `first`.
+    let last: [PreparedRule]
+    /// `first` and `last` for drafts and scheduled campaigns: only the summary.
+    let configuredFirst: [PreparedRule]
+    let configuredLast: [PreparedRule]
+    /// The chosen benchmark.
+    let benchmark: IndustryBenchmark?
+    /// The benchmark rules' in-line margins, as fractions (the summary uses them too).
+    let openMargin: Double
+    let clickMargin: Double
+    /// Per metric (`AccountMetric.allCases` order), the history rule's scale floor as a fraction.
+    let historyFloors: [Double]
+
+    init(config: InsightConfig) {
+        self.config = config
+        var first: [PreparedRule] = [], last: [PreparedRule] = []
+        for (position, rule) in InsightRule.all.enumerated() where config.isEnabled(rule.id) {
+            let prepared = PreparedRule(rule, position: position, config: config)
+            if rule.readsOtherInsights { last.append(prepared) } else { first.append(prepared) }
+        }
+        self.first = first
+        self.last = last
+        configuredFirst = first.filter { $0.rule.id == InsightRule.summary.id }
+        configuredLast = last.filter { $0.rule.id == InsightRule.summary.id }
+        benchmark = config.benchmark
+        openMargin = config.value(InsightRule.benchmarkMargin, rule: InsightRule.openRateVsBenchmark.id) / 100
+        clickMargin = config.value(InsightRule.benchmarkMargin, rule: InsightRule.clickRateVsBenchmark.id) / 100
+        historyFloors = AccountMetric.inOrder.map { metric in
+            let rule = InsightRule.historyRule(metric)
+            return rule.threshold(named: InsightRule.scaleFloorName).map { config.value($0, rule: rule.id) / 100 } ?? 0
+        }
     }
 }
 
@@ -75,6 +222,20 @@ public struct InsightEvaluator: Sendable {
 /// The rates the history rules compare, with how to read and word them.
 enum AccountMetric: CaseIterable, Sendable {
     case open, click, bounce, unsubscribe, complaint
+
+    /// `allCases`, made once.
+    static let inOrder = allCases
+
+    /// Position in `allCases`.
+    var index: Int {
+        switch self {
+        case .open: 0
+        case .click: 1
+        case .bounce: 2
+        case .unsubscribe: 3
+        case .complaint: 4
+        }
+    }
 
     /// "open rate".
     var label: String {
@@ -122,56 +283,113 @@ struct AccountHistory: Sendable {
     /// Sent campaigns with a sent_at, as (input index, sent_at), by (sent_at, input order).
     private let order: [(index: Int, time: Double)]
     private let window: Int
+    /// Per metric (`AccountMetric.allCases` order), the defined rates of the campaigns in `order`, in that order.
+    private let rates: [[Double]]
+    /// Per metric, for each position `p` of `order` (and `order.count`), how many of `rates` come
+    /// from positions before `p`.
+    private let ratesBefore: [[Int]]
 
     init(inputs: [InsightInput], window: Int) {
         self.inputs = inputs
         self.window = max(0, window)
-        order = inputs.indices
+        let order = inputs.indices
             .compactMap { i -> (index: Int, time: Double)? in
                 let campaign = inputs[i].campaign
                 guard campaign.status == .sent, let time = campaign.sentAt?.epochSeconds else { return nil }
                 return (i, time)
             }
             .sorted { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
+        self.order = order
+        var rates: [[Double]] = [], ratesBefore: [[Int]] = []
+        for metric in AccountMetric.inOrder {
+            var values: [Double] = [], before: [Int] = []
+            values.reserveCapacity(order.count)
+            before.reserveCapacity(order.count + 1)
+            for entry in order {
+                before.append(values.count)
+                if let rate = metric.rate(inputs[entry.index].metrics.rates) { values.append(rate) }
+            }
+            before.append(values.count)
+            rates.append(values)
+            ratesBefore.append(before)
+        }
+        self.rates = rates
+        self.ratesBefore = ratesBefore
     }
 
     /// Per metric, the rates of the (at most `window`) most recent sent campaigns strictly before
     /// campaign `index`, oldest first, skipping campaigns where the rate is undefined.
     /// Empty unless campaign `index` is itself sent with a sent_at.
-    func previous(before index: Int) -> [AccountMetric: [Double]] {
+    func previous(before index: Int) -> PreviousRates {
         let campaign = inputs[index].campaign
-        guard campaign.status == .sent, let time = campaign.sentAt?.epochSeconds else { return [:] }
+        guard campaign.status == .sent, let time = campaign.sentAt?.epochSeconds else { return PreviousRates() }
         // First position in `order` whose sent_at is not earlier.
         var low = 0, high = order.count
         while low < high {
             let mid = (low + high) / 2
             if order[mid].time < time { low = mid + 1 } else { high = mid }
         }
-        var result: [AccountMetric: [Double]] = [:]
-        for metric in AccountMetric.allCases {
-            var values: [Double] = []
-            var position = low - 1
-            while position >= 0, values.count < window {
-                if let rate = metric.rate(inputs[order[position].index].metrics.rates) { values.append(rate) }
-                position -= 1
-            }
-            result[metric] = values.reversed()
+        var result = PreviousRates()
+        for m in 0..<rates.count {
+            let end = ratesBefore[m][low]
+            result.values[m] = rates[m][max(0, end - window)..<end]
         }
         return result
     }
 }
 
+/// The rates of one campaign's history, per metric, oldest first.
+struct PreviousRates {
+    fileprivate var values = [ArraySlice<Double>](repeating: [], count: AccountMetric.inOrder.count)
+
+    subscript(metric: AccountMetric) -> ArraySlice<Double> { values[metric.index] }
+}
+
 // MARK: - What a rule sees
+
+/// One campaign's evaluation: its input and history, the history baselines worked out so far,
+/// and (for the rules that read them) the other rules' findings.
+final class CampaignEvaluation {
+    let input: InsightInput
+    let previous: PreviousRates
+    let plan: InsightPlan
+    /// Findings of the rules run so far (set for rules that read them).
+    var others: [Insight] = []
+    /// Per metric, the baseline with the configured floor, once asked for (nil inside: too short a history).
+    private var baselines: [HistoryBaseline??]
+
+    init(input: InsightInput, previous: PreviousRates, plan: InsightPlan) {
+        self.input = input
+        self.previous = previous
+        self.plan = plan
+        baselines = [HistoryBaseline??](repeating: nil, count: AccountMetric.inOrder.count)
+    }
+
+    /// The baseline of a metric over earlier sent campaigns; nil when the history is too short.
+    func baseline(_ metric: AccountMetric, absoluteFloor: Double) -> HistoryBaseline? {
+        let config = plan.config
+        let configured = absoluteFloor == plan.historyFloors[metric.index]
+        if configured, let known = baselines[metric.index] { return known }
+        let baseline = HistoryBaseline(values: previous[metric], minimumCount: config.minimumHistory,
+                                       relativeFloor: config.historyRelativeFloorPercent / 100, absoluteFloor: absoluteFloor)
+        if configured { baselines[metric.index] = .some(baseline) }
+        return baseline
+    }
+}
 
 /// Everything one rule needs to judge one campaign, with helpers for the wording every rule shares.
 struct InsightContext {
-    let input: InsightInput
-    let config: InsightConfig
-    let rule: InsightRule
-    /// Per metric, earlier sent campaigns' rates, oldest first.
-    let previous: [AccountMetric: [Double]]
+    let evaluation: CampaignEvaluation
+    /// The rule being run, with its settings.
+    let prepared: PreparedRule
+
+    var input: InsightInput { evaluation.input }
+    var config: InsightConfig { evaluation.plan.config }
+    var rule: InsightRule { prepared.rule }
     /// Findings of the other rules (only for rules that read them).
-    let others: [Insight]
+    var others: [Insight] { evaluation.others }
+    /// The benchmark the config chose.
+    var benchmark: IndustryBenchmark? { evaluation.plan.benchmark }
 
     var campaign: Campaign { input.campaign }
     var metrics: CampaignMetrics { input.metrics }
@@ -180,46 +398,57 @@ struct InsightContext {
     /// Whether the data has figures at all (events or counts).
     var hasFigures: Bool { input.metrics.source != .none }
     /// Still sending: every figure is a so-far value.
-    var isSending: Bool { campaign.status == .sending }
+    var isSending: Bool { input.campaign.status == .sending }
 
     // MARK: Thresholds
 
     /// A threshold's value from the config, in its unit.
-    func value(_ parameter: InsightParameter) -> Double { config.value(parameter, rule: rule.id) }
+    func value(_ parameter: InsightParameter) -> Double {
+        if let i = prepared.settingIndex(parameter) { return prepared.thresholds[i].value }
+        return config.value(parameter, rule: prepared.id)
+    }
 
     /// A percent or points threshold as a fraction, comparable with rates.
-    func fraction(_ parameter: InsightParameter) -> Double { value(parameter) / 100 }
+    func fraction(_ parameter: InsightParameter) -> Double {
+        if let i = prepared.settingIndex(parameter) { return prepared.thresholds[i].fraction }
+        return config.value(parameter, rule: prepared.id) / 100
+    }
 
     /// A threshold as written: `0.5%`, `20`.
-    func text(_ parameter: InsightParameter) -> String { InsightParameter.text(value(parameter), unit: parameter.unit) }
+    func text(_ parameter: InsightParameter) -> String {
+        if let i = prepared.settingIndex(parameter) { return prepared.thresholds[i].text }
+        return InsightParameter.text(value(parameter), unit: parameter.unit)
+    }
 
     /// Where the threshold's value comes from.
     func origin(_ parameter: InsightParameter) -> String {
-        config.isDefault(parameter, rule: rule.id)
+        if let i = prepared.settingIndex(parameter) { return prepared.thresholds[i].origin }
+        return config.isDefault(parameter, rule: prepared.id)
             ? parameter.origin
             : "set in the insights config; default \(parameter.defaultText), \(parameter.origin)"
     }
 
     /// The most severe of `levels` that `value` crosses (each compares a fraction with its percent threshold).
     func crossed(_ value: Double, _ levels: [InsightParameter]) -> InsightParameter? {
-        levels
-            .filter { level in level.comparison.map { $0.holds(value, fraction(level)) } ?? false }
-            .max { ($0.severity ?? .info) < ($1.severity ?? .info) }
+        var most: Int?
+        for i in levels.indices {
+            guard let comparison = levels[i].comparison, comparison.holds(value, fraction(levels[i])) else { continue }
+            // The first of the most severe wins.
+            if let found = most, (levels[i].severity ?? .info) <= (levels[found].severity ?? .info) { continue }
+            most = i
+        }
+        return most.map { levels[$0] }
     }
 
     /// `Threshold: > 0.5% warning (seed product guidance), > 1% critical (Funnelmark default)`.
-    func thresholdLine(_ levels: [InsightParameter]) -> String {
-        "Threshold: " + levels.map { level in
-            let symbol = level.comparison.map { $0.symbol + " " } ?? ""
-            let severity = level.severity.map { " " + $0.rawValue } ?? ""
-            return "\(symbol)\(text(level))\(severity) (\(origin(level)))"
-        }.joined(separator: ", ")
+    func thresholdLine(_ levels: [InsightParameter]) -> InsightText {
+        InsightText(prepared.thresholdLine(levels))
     }
 
     /// `Complaint rate: 0.12% (6 ÷ 5,000 delivered)`.
     func rateLine(_ label: String, _ rate: Double, _ numerator: Int, _ denominator: Int, _ denominatorLabel: String,
-                  distinctFrom threshold: Double? = nil) -> String {
-        "\(label): \(FigureText.percent(rate, distinctFrom: threshold)) (\(FigureText.count(numerator)) ÷ \(FigureText.count(denominator)) \(denominatorLabel))"
+                  distinctFrom threshold: Double? = nil) -> InsightText {
+        "\(label): \(percent: rate, distinctFrom: threshold) (\(count: numerator) ÷ \(count: denominator) \(denominatorLabel))"
     }
 
     // MARK: Wording
@@ -232,25 +461,24 @@ struct InsightContext {
     func did(_ past: String, _ perfect: String) -> String { isSending ? perfect : past }
 
     /// An insight from this rule, with its kind and source.
-    func insight(_ severity: InsightSeverity, title: String, detail: String, evidence: [String],
+    func insight(_ severity: InsightSeverity, title: InsightText, detail: InsightText, evidence: [InsightText],
                  source: String? = nil, sourceURL: String? = nil) -> Insight {
-        Insight(id: rule.id, kind: rule.kind, severity: severity, title: title, detail: detail, evidence: evidence,
-                source: source ?? rule.source, sourceURL: sourceURL ?? rule.sourceURL)
+        var lines: [String] = []
+        lines.reserveCapacity(evidence.count)
+        for line in evidence { lines.append(line.string) }
+        return Insight(id: prepared.id, kind: prepared.kind, severity: severity, title: title.string, detail: detail.string,
+                       evidence: lines, source: source ?? prepared.source, sourceURL: sourceURL ?? prepared.sourceURL)
     }
 
     // MARK: History
 
     /// The baseline of a metric over earlier sent campaigns; nil when the history is too short.
     func baseline(_ metric: AccountMetric, absoluteFloor: Double) -> HistoryBaseline? {
-        guard let values = previous[metric] else { return nil }
-        return HistoryBaseline(values: values, minimumCount: config.minimumHistory,
-                               relativeFloor: config.historyRelativeFloorPercent / 100, absoluteFloor: absoluteFloor)
+        evaluation.baseline(metric, absoluteFloor: absoluteFloor)
     }
 
     /// The baseline of a metric with the floor configured for its history rule.
     func baseline(_ metric: AccountMetric) -> HistoryBaseline? {
-        let rule = InsightRule.historyRule(metric)
-        let floor = rule.threshold(named: InsightRule.scaleFloorName).map { config.value($0, rule: rule.id) / 100 } ?? 0
-        return baseline(metric, absoluteFloor: floor)
+        evaluation.baseline(metric, absoluteFloor: evaluation.plan.historyFloors[metric.index])
     }
 }

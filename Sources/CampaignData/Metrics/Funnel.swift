@@ -59,6 +59,12 @@ public struct Funnel: Sendable, Equatable {
 
     /// The transition that loses the most contacts (first of ties); nil if none loses any.
     public var largestDropOff: DropOff? {
-        dropOffs.filter { $0.lost > 0 }.max { $0.lost < $1.lost }
+        var largest: DropOff?
+        for i in stages.indices.dropFirst() {
+            let step = DropOff(from: stages[i - 1], to: stages[i])
+            guard step.lost > 0, step.lost > (largest?.lost ?? 0) else { continue }
+            largest = step
+        }
+        return largest
     }
 }

@@ -62,19 +62,22 @@ extension InsightRule {
             formula: "unique opens ÷ delivered (opens not marked automated, when the data separates them)",
             thresholds: [margin], source: IndustryBenchmark.citation, sourceURL: IndustryBenchmark.sourceURL
         ) { c in
-            guard let benchmark = c.config.benchmark, let basis = OpenRateBasis(c.counts, c.rates) else { return nil }
+            let counts = c.counts
+            guard let benchmark = c.benchmark, let basis = OpenRateBasis(counts, c.rates) else { return nil }
             let standing = BenchmarkStanding(rate: basis.rate, benchmark: benchmark.openRate, marginFraction: c.fraction(margin))
-            let published = IndustryBenchmark.published(benchmark.openPercent)
+            let published = benchmark.openPublished
             let note = basis.excludesAutomated ? ", not counting automated opens" : ""
-            var detail = "\(c.soFarLead)\(FigureText.percent(basis.rate)) of delivered recipients \(c.did("opened", "have opened")) "
-                + "(\(FigureText.count(basis.numerator)) of \(FigureText.count(c.counts.delivered))\(note)), \(standing.words) "
-                + "\(benchmark.phrase) of \(published) (data as of \(IndustryBenchmark.dataAsOf)). "
-            detail += basis.excludesAutomated
+            let advice = basis.excludesAutomated
                 ? "Automated opens are left out because the benchmark predates Apple Mail Privacy Protection (2021), which inflates opens."
                 : IndustryBenchmark.caveat
+            let detail: InsightText = """
+                \(c.soFarLead)\(percent: basis.rate) of delivered recipients \(c.did("opened", "have opened")) \
+                (\(count: basis.numerator) of \(count: counts.delivered)\(note)), \(standing.words) \
+                \(benchmark.phrase) of \(published) (data as of \(IndustryBenchmark.dataAsOf)). \(advice)
+                """
             return c.insight(standing == .below ? .notice : .info,
                              title: "Open rate \(standing.words) \(benchmark.averageTitle)\(c.soFar)", detail: detail, evidence: [
-                c.rateLine(basis.label, basis.rate, basis.numerator, c.counts.delivered, "delivered"),
+                c.rateLine(basis.label, basis.rate, basis.numerator, counts.delivered, "delivered"),
                 "Benchmark: \(published) average unique open rate, \(benchmark.name) (Mailchimp, data as of \(IndustryBenchmark.dataAsOf))",
                 "Threshold: within ±\(c.text(margin)) of the benchmark is in line; further below is a notice (\(c.origin(margin)))",
             ])
@@ -90,15 +93,18 @@ extension InsightRule {
             formula: "unique clicks ÷ delivered",
             thresholds: [margin], source: IndustryBenchmark.citation, sourceURL: IndustryBenchmark.sourceURL
         ) { c in
-            guard let benchmark = c.config.benchmark, let rate = c.rates.click else { return nil }
+            guard let benchmark = c.benchmark, let rate = c.rates.click else { return nil }
+            let counts = c.counts
             let standing = BenchmarkStanding(rate: rate, benchmark: benchmark.clickRate, marginFraction: c.fraction(margin))
-            let published = IndustryBenchmark.published(benchmark.clickPercent)
-            let detail = "\(c.soFarLead)\(FigureText.percent(rate)) of delivered recipients \(c.did("clicked a link", "have clicked a link")) "
-                + "(\(FigureText.count(c.counts.uniqueClicks)) of \(FigureText.count(c.counts.delivered))), \(standing.words) "
-                + "\(benchmark.phrase) of \(published) (data as of \(IndustryBenchmark.dataAsOf))."
+            let published = benchmark.clickPublished
+            let detail: InsightText = """
+                \(c.soFarLead)\(percent: rate) of delivered recipients \(c.did("clicked a link", "have clicked a link")) \
+                (\(count: counts.uniqueClicks) of \(count: counts.delivered)), \(standing.words) \
+                \(benchmark.phrase) of \(published) (data as of \(IndustryBenchmark.dataAsOf)).
+                """
             return c.insight(standing == .below ? .notice : .info,
                              title: "Click rate \(standing.words) \(benchmark.averageTitle)\(c.soFar)", detail: detail, evidence: [
-                c.rateLine("Click rate", rate, c.counts.uniqueClicks, c.counts.delivered, "delivered"),
+                c.rateLine("Click rate", rate, counts.uniqueClicks, counts.delivered, "delivered"),
                 "Benchmark: \(published) average click rate, \(benchmark.name) (Mailchimp, data as of \(IndustryBenchmark.dataAsOf))",
                 "Threshold: within ±\(c.text(margin)) of the benchmark is in line; further below is a notice (\(c.origin(margin)))",
             ])
@@ -112,27 +118,34 @@ extension InsightRule {
             "notice_at_or_above_percent", default: 30, unit: .percent, severity: .notice, comparison: .atOrAbove,
             meaning: "recommend leading with clicks when automated opens are at least this share of unique opens",
             origin: "Funnelmark default")
+        let levels = [share]
         return InsightRule(
             id: "machine-opens", kind: .recommendation, severities: [.notice], name: "Many automated opens: lead with clicks",
             formula: "(unique opens − human unique opens) ÷ unique opens", thresholds: [share],
             source: "Funnelmark default; automated opens come mostly from Apple Mail Privacy Protection (2021)"
         ) { c in
-            guard let human = c.counts.humanUniqueOpens, c.counts.uniqueOpens > 0, c.counts.delivered > 0,
-                  let open = c.rates.open, let humanRate = c.rates.humanOpen else { return nil }
-            let automated = max(0, c.counts.uniqueOpens - human)
-            let fraction = Double(automated) / Double(c.counts.uniqueOpens)
-            guard let level = c.crossed(fraction, [share]) else { return nil }
-            let clickText = c.rates.click.map { FigureText.percent($0) } ?? "0%"
-            let detail = "\(c.soFarLead)\(FigureText.count(automated)) of \(FigureText.count(c.counts.uniqueOpens)) opening recipients "
-                + "(\(FigureText.percent(fraction, distinctFrom: c.fraction(level)))) opened only automatically, at or above the "
-                + "\(c.text(level)) level (\(c.origin(level))): their mail app loaded the images without a person reading "
-                + "(Apple Mail Privacy Protection does this). The open rate of \(FigureText.percent(open)) overstates reading; "
-                + "without them it is \(FigureText.percent(humanRate)). Lead with the click rate (\(clickText)) when judging this campaign."
+            let counts = c.counts, rates = c.rates
+            guard let human = counts.humanUniqueOpens, counts.uniqueOpens > 0, counts.delivered > 0,
+                  let open = rates.open, let humanRate = rates.humanOpen else { return nil }
+            let automated = max(0, counts.uniqueOpens - human)
+            let fraction = Double(automated) / Double(counts.uniqueOpens)
+            guard let level = c.crossed(fraction, levels) else { return nil }
+            let click: InsightText = rates.click.map { "\(percent: $0)" } ?? "0%"
+            let detail: InsightText = """
+                \(c.soFarLead)\(count: automated) of \(count: counts.uniqueOpens) opening recipients \
+                (\(percent: fraction, distinctFrom: c.fraction(level))) opened only automatically, at or above the \
+                \(c.text(level)) level (\(c.origin(level))): their mail app loaded the images without a person reading \
+                (Apple Mail Privacy Protection does this). The open rate of \(percent: open) overstates reading; \
+                without them it is \(percent: humanRate). Lead with the click rate (\(click)) when judging this campaign.
+                """
             return c.insight(.notice, title: "Many automated opens: lead with clicks", detail: detail, evidence: [
-                "Automated share of opens: \(FigureText.percent(fraction, distinctFrom: c.fraction(level))) ((\(FigureText.count(c.counts.uniqueOpens)) − \(FigureText.count(human))) ÷ \(FigureText.count(c.counts.uniqueOpens)) unique opens)",
-                c.rateLine("Open rate", open, c.counts.uniqueOpens, c.counts.delivered, "delivered"),
-                c.rateLine("Human open rate", humanRate, human, c.counts.delivered, "delivered"),
-                c.thresholdLine([share]),
+                """
+                Automated share of opens: \(percent: fraction, distinctFrom: c.fraction(level)) \
+                ((\(count: counts.uniqueOpens) − \(count: human)) ÷ \(count: counts.uniqueOpens) unique opens)
+                """,
+                c.rateLine("Open rate", open, counts.uniqueOpens, counts.delivered, "delivered"),
+                c.rateLine("Human open rate", humanRate, human, counts.delivered, "delivered"),
+                c.thresholdLine(levels),
             ])
         }
     }()
@@ -144,21 +157,25 @@ extension InsightRule {
             "notice_at_or_above_percent", default: 10, unit: .percent, severity: .notice, comparison: .atOrAbove,
             meaning: "flag when clickers with no recorded open are at least this share of clickers",
             origin: "Funnelmark default")
+        let levels = [share]
         return InsightRule(
             id: "clicks-without-opens", kind: .anomaly, severities: [.notice], name: "Clicks without a recorded open",
             formula: "clickers with no open event ÷ unique clicks", thresholds: [share], source: "Funnelmark default"
         ) { c in
-            guard let without = c.input.clickersWithoutOpen, without > 0, c.counts.uniqueClicks > 0 else { return nil }
-            let fraction = Double(without) / Double(c.counts.uniqueClicks)
-            guard let level = c.crossed(fraction, [share]) else { return nil }
-            let detail = "\(c.soFarLead)\(FigureText.count(without)) of \(FigureText.count(c.counts.uniqueClicks)) clicking recipients "
-                + "(\(FigureText.percent(fraction, distinctFrom: c.fraction(level)))) have no recorded open, at or above the "
-                + "\(c.text(level)) level (\(c.origin(level))): their mail apps blocked the tracking image, yet they read and clicked. "
-                + "Funnelmark counts them as openers (a click implies an open), but open tracking misses readers like them "
-                + "who did not click, so the true open rate is likely higher than measured."
+            let clicks = c.counts.uniqueClicks
+            guard let without = c.input.clickersWithoutOpen, without > 0, clicks > 0 else { return nil }
+            let fraction = Double(without) / Double(clicks)
+            guard let level = c.crossed(fraction, levels) else { return nil }
+            let detail: InsightText = """
+                \(c.soFarLead)\(count: without) of \(count: clicks) clicking recipients \
+                (\(percent: fraction, distinctFrom: c.fraction(level))) have no recorded open, at or above the \
+                \(c.text(level)) level (\(c.origin(level))): their mail apps blocked the tracking image, yet they read and clicked. \
+                Funnelmark counts them as openers (a click implies an open), but open tracking misses readers like them \
+                who did not click, so the true open rate is likely higher than measured.
+                """
             return c.insight(.notice, title: "Clicks without a recorded open\(c.soFar)", detail: detail, evidence: [
-                "Clickers without an open: \(FigureText.percent(fraction, distinctFrom: c.fraction(level))) (\(FigureText.count(without)) ÷ \(FigureText.count(c.counts.uniqueClicks)) unique clicks)",
-                c.thresholdLine([share]),
+                "Clickers without an open: \(percent: fraction, distinctFrom: c.fraction(level)) (\(count: without) ÷ \(count: clicks) unique clicks)",
+                c.thresholdLine(levels),
             ])
         }
     }()

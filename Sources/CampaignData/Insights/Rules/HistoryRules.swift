@@ -49,16 +49,14 @@ extension InsightRule {
             let high = rate > baseline.median
             let good = high == metric.higherIsBetter
             let n = baseline.values.count
-            let campaigns = n == 1 ? "its previous sent campaign" : "its previous \(FigureText.count(n)) sent campaigns"
-            var detail = "\(name) \(FigureText.percent(rate)), well \(high ? "above" : "under") this account's usual "
-                + "\(FigureText.percent(baseline.median)) (the median of \(campaigns)). "
-            if good {
-                detail += "A result worth learning from: note what was different this time."
-            } else if let advice = high ? highAdvice : lowAdvice {
-                detail += advice
-            }
+            let campaigns: InsightText = n == 1 ? "its previous sent campaign" : "its previous \(count: n) sent campaigns"
+            let advice = good ? "A result worth learning from: note what was different this time." : (high ? highAdvice : lowAdvice) ?? ""
+            let detail: InsightText = """
+                \(name) \(percent: rate), well \(high ? "above" : "under") this account's usual \
+                \(percent: baseline.median) (the median of \(campaigns)). \(advice)
+                """
             let range = baseline.usualRange(deviations: k)
-            let spread: String
+            let spread: InsightText
             switch baseline.scaleSource {
             case .deviation: spread = "1.4826 × MAD"
             case .relativeFloor: spread = "floor: \(FigureText.trimmed(c.config.historyRelativeFloorPercent))% of the median"
@@ -67,14 +65,18 @@ extension InsightRule {
             let method = k == InsightConfig.deviationsSetting.defaultValue
                 ? "Funnelmark default method"
                 : "set in the insights config; default \(InsightConfig.deviationsSetting.defaultText)"
-            let evidence = [
+            let window: InsightText = n == 1 ? "previous sent campaign" : "previous \(count: n) sent campaigns"
+            let evidence: [InsightText] = [
                 c.rateLine(name, rate, metric.numerator(c.counts), metric.denominator(c.counts), metric.denominatorLabel),
-                "History (\(n == 1 ? "previous sent campaign" : "previous \(FigureText.count(n)) sent campaigns"), oldest first): "
-                    + baseline.values.map { FigureText.percent($0) }.joined(separator: ", "),
-                "Usual: median \(FigureText.percent(baseline.median)), MAD \(FigureText.points(baseline.medianAbsoluteDeviation)); "
-                    + "scale \(FigureText.points(baseline.scale)) (\(spread))",
-                "Threshold: more than \(FigureText.trimmed(k)) × scale from the median, outside "
-                    + "\(FigureText.percent(range.lowerBound))–\(FigureText.percent(range.upperBound)) (\(method))",
+                "History (\(window), oldest first): \(percents: baseline.values)",
+                """
+                Usual: median \(percent: baseline.median), MAD \(points: baseline.medianAbsoluteDeviation); \
+                scale \(points: baseline.scale) (\(spread))
+                """,
+                """
+                Threshold: more than \(FigureText.trimmed(k)) × scale from the median, outside \
+                \(percent: range.lowerBound)–\(percent: range.upperBound) (\(method))
+                """,
             ]
             return c.insight(good ? .info : .warning, title: "\(name) unusually \(high ? "high" : "low")", detail: detail, evidence: evidence)
         }

@@ -1,0 +1,284 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Export text in the making (a metrics.json object, CSV rows).
+///
+/// ASCII pieces (keys, punctuation, numbers, plain ASCII strings) gather as bytes; a string that
+/// is not ASCII but needs no escaping is appended whole. So the result is built without per-value
+/// temporary strings, and no byte of it is validated as UTF-8 more than once.
+struct ExportText: TextOutputStream {
+    /// The text before `pending`; empty until a string beyond ASCII is written.
+    private var text = ""
+    /// ASCII bytes not yet moved into `text`.
+    private var pending: TextBytes
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        pending = TextBytes(capacity: min(capacity, 4096))
+    }
+
+    /// The text written.
+    mutating func finish() -> String {
+        // All ASCII (the usual CSV row): one copy of the bytes.
+        if text.isEmpty { return pending.asciiString }
+        flush()
+        return text
+    }
+
+    private mutating func flush() {
+        guard !pending.isEmpty else { return }
+        if text.isEmpty { text.reserveCapacity(capacity) }
+        // All ASCII: the conversion is a plain copy.
+        text.append(pending.asciiString)
+        pending.removeAll()
+    }
+
+    /// Appends a string that may hold any text, as it is.
+    private mutating func appendText(_ string: String) {
+        flush()
+        if text.isEmpty { text.reserveCapacity(capacity) }
+        text.append(string)
+    }
+
+    // MARK: - ASCII pieces
+
+    /// An ASCII literal: keys, punctuation.
+    mutating func ascii(_ literal: StaticString) {
+        literal.withUTF8Buffer { pending.append($0) }
+    }
+
+    mutating func byte(_ byte: UInt8) { pending.append(byte: byte) }
+
+    /// Bytes known to be ASCII.
+    mutating func asciiBytes(_ bytes: UnsafeBufferPointer<UInt8>) { pending.append(bytes) }
+
+    /// `String(value)`.
+    mutating func int(_ value: Int) {
+        if value >= 0 && value < 10 {
+            pending.append(byte: UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var magnitude = value.magnitude
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 { pending.append(byte: UInt8(ascii: "-")) }
+            pending.append(UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
+    /// `MetricsExport.jsonNumber(value)`.
+    mutating func jsonNumber(_ value: Double?) {
+        guard let value, value.isFinite else { ascii("null"); return }
+        if value == value.rounded(), abs(value) < 1e15 { int(Int(value)); return }
+        // Swift's shortest round-trip form, as `"\(value)"` writes it.
+        value.write(to: &self)
+    }
+
+    // TextOutputStream, for `Double.write(to:)`: it writes ASCII digits.
+
+    mutating func write(_ string: String) {
+        if let written = string.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard ExportText.scan(bytes).ascii else { return false }
+            pending.append(bytes)
+            return true
+        }), written {
+            return
+        }
+        appendText(string)
+    }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { pending.append(buffer) }
+
+    // MARK: - JSON strings
+
+    /// `MetricsExport.jsonString(string)`: a JSON string literal with the escapes RFC 8259
+    /// requires, and U+2028/U+2029 escaped for JavaScript.
+    mutating func jsonString(_ string: String) {
+        var string = string
+        // nil: written; empty: text to append as it is; else the escaped literal, and whether it is ASCII.
+        let escaped: (bytes: [UInt8], ascii: Bool)? = string.withUTF8 { bytes in
+            let scan = ExportText.scan(bytes)
+            let separators = !scan.ascii && ExportText.containsLineSeparator(bytes)
+            if !scan.jsonSpecial && !separators {
+                guard scan.ascii else { return ([], false) }
+                pending.append(byte: UInt8(ascii: "\""))
+                pending.append(bytes)
+                pending.append(byte: UInt8(ascii: "\""))
+                return nil
+            }
+            return (ExportText.escapedJSON(bytes), scan.ascii)
+        }
+        guard let escaped else { return }
+        if escaped.bytes.isEmpty {
+            // Text that needs no escapes: appended as it is, between quotes.
+            pending.append(byte: UInt8(ascii: "\""))
+            appendText(string)
+            pending.append(byte: UInt8(ascii: "\""))
+        } else if escaped.ascii {
+            pending.append(escaped.bytes)
+        } else {
+            appendText(String(decoding: escaped.bytes, as: UTF8.self))
+        }
+    }
+
+    /// The quoted, escaped literal of `bytes` (never empty: it has its quotes).
+    static func escapedJSON(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        out.append(0x22)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                out.append(contentsOf: Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
+                i += 3
+                continue
+            case _ where b < 0x20:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default: out.append(b)
+            }
+            i += 1
+        }
+        out.append(0x22)
+        return out
+    }
+
+    // MARK: - CSV fields
+
+    /// `MetricsExport.csvField(string)`: RFC 4180 quoting, and a `'` before a leading `= + - @`
+    /// (or tab, CR) so spreadsheets never run the field as a formula.
+    mutating func csvField(_ string: String) {
+        var string = string
+        let done: Bool = string.withUTF8 { bytes in
+            guard let first = bytes.first else { return true }
+            // Text beyond ASCII, and fields that may need formula protection (where a number
+            // such as -3 stays as it is), are worked out on characters.
+            guard !ExportText.formulaStart(first), ExportText.scan(bytes).ascii else { return false }
+            // ASCII text is one character per byte, except CR LF, which is one character
+            // (and so neither a CR nor an LF to quote for).
+            var quote = false
+            var i = 0
+            while i < bytes.count {
+                switch bytes[i] {
+                case UInt8(ascii: ","), UInt8(ascii: "\""):
+                    quote = true
+                case UInt8(ascii: "\r"):
+                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") { i += 1 } else { quote = true }
+                case UInt8(ascii: "\n"):
+                    quote = true
+                default:
+                    break
+                }
+                if quote { break }
+                i += 1
+            }
+            guard quote else {
+                pending.append(bytes)
+                return true
+            }
+            pending.append(byte: UInt8(ascii: "\""))
+            for b in bytes {
+                pending.append(byte: b)
+                if b == UInt8(ascii: "\"") { pending.append(byte: b) }
+            }
+            pending.append(byte: UInt8(ascii: "\""))
+            return true
+        }
+        if !done { appendText(ExportText.csvFieldByCharacters(string)) }
+    }
+
+    /// The first bytes `csvField` protects against: `= + - @`, tab, CR.
+    static func formulaStart(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): true
+        default: false
+        }
+    }
+
+    /// `csvField` worked out on characters, for text beyond ASCII (where a combining mark can
+    /// join a comma or quote into a larger character).
+    static func csvFieldByCharacters(_ value: String) -> String {
+        var v = value
+        if let first = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(v) == nil {
+            v = "'" + v
+        }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            var quoted = "\""
+            for ch in v { if ch == "\"" { quoted += "\"\"" } else { quoted.append(ch) } }
+            return quoted + "\""
+        }
+        return v
+    }
+
+    // MARK: - Scanning
+
+    /// Whether `bytes` are all ASCII, and whether any needs a JSON escape (a control character,
+    /// `"` or `\`), eight bytes at a time.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (ascii: Bool, jsonSpecial: Bool) {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var high: UInt64 = 0, special: UInt64 = 0
+        guard let base = bytes.baseAddress else { return (true, false) }
+        let raw = UnsafeRawPointer(base)
+        // A byte's high bit in `(w - 0x20…) & ~w` is set exactly when some byte of the word is below
+        // 0x20 (no byte below it: no borrow, no bit); likewise `(q - 0x01…) & ~q` for a zero byte of
+        // q = w ^ 0x22… (a quote) and of w ^ 0x5C… (a backslash). Only high bits are kept, and q's
+        // high bits are w's, so one `& ~w` serves all three.
+        @inline(__always) func flags(_ w: UInt64) -> UInt64 {
+            let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+            return ((w &- ones &* 0x20) | (quote &- ones) | (backslash &- ones)) & ~w
+        }
+        var i = 0
+        while i + 16 <= bytes.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let v = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            high |= w | v
+            special |= flags(w) | flags(v)
+            i += 16
+        }
+        if i + 8 <= bytes.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            high |= w
+            special |= flags(w)
+            i += 8
+        }
+        var ascii = high & highs == 0
+        var jsonSpecial = special & highs != 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b >= 0x80 { ascii = false }
+            if b < 0x20 || b == 0x22 || b == 0x5C { jsonSpecial = true }
+            i += 1
+        }
+        return (ascii, jsonSpecial)
+    }
+
+    /// Whether `bytes` hold U+2028 or U+2029 (E2 80 A8, E2 80 A9).
+    static func containsLineSeparator(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var i = 0
+        while i + 2 < bytes.count {
+            // The next E2 byte, found by the C library's word-at-a-time search.
+            guard let found = memchr(base + i, 0xE2, bytes.count - 2 - i) else { return false }
+            let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+            if bytes[at + 1] == 0x80 && (bytes[at + 2] == 0xA8 || bytes[at + 2] == 0xA9) { return true }
+            i = at + 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,50 @@
+/// `Timestamp.rfc3339` and its date, written digit by digit into one buffer.
+enum TimestampText {
+    /// `2026-06-01T09:00:00+02:00`: exactly `timestamp.rfc3339`.
+    static func rfc3339(_ timestamp: Timestamp) -> String {
+        var text = TextBytes(capacity: 25)
+        guard write(timestamp, time: true, to: &text) else { return timestamp.rfc3339 }
+        return text.string
+    }
+
+    /// `2026-06-01`: the first ten characters of `timestamp.rfc3339`.
+    static func date(_ timestamp: Timestamp) -> String {
+        var text = TextBytes(capacity: 10)
+        guard write(timestamp, time: false, to: &text) else { return String(timestamp.rfc3339.prefix(10)) }
+        return text.string
+    }
+
+    /// Writes the RFC 3339 text (or only its date) for years 0–9999 and offsets under 100 hours,
+    /// where every field has its fixed width; returns false, writing nothing, otherwise.
+    static func write(_ timestamp: Timestamp, time: Bool, to text: inout TextBytes) -> Bool {
+        let c = timestamp.civil
+        let offset = abs(timestamp.utcOffsetSeconds)
+        guard c.year >= 0, c.year <= 9999, offset / 3600 < 100 else { return false }
+        func two(_ value: Int) {
+            text.append(byte: UInt8(ascii: "0") + UInt8(value / 10))
+            text.append(byte: UInt8(ascii: "0") + UInt8(value % 10))
+        }
+        two(c.year / 100)
+        two(c.year % 100)
+        text.append(byte: UInt8(ascii: "-"))
+        two(c.month)
+        text.append(byte: UInt8(ascii: "-"))
+        two(c.day)
+        guard time else { return true }
+        text.append(byte: UInt8(ascii: "T"))
+        two(c.hour)
+        text.append(byte: UInt8(ascii: ":"))
+        two(c.minute)
+        text.append(byte: UInt8(ascii: ":"))
+        two(c.second)
+        if timestamp.utcOffsetSeconds == 0 {
+            text.append(byte: UInt8(ascii: "Z"))
+        } else {
+            text.append(byte: timestamp.utcOffsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            two(offset / 3600)
+            text.append(byte: UInt8(ascii: ":"))
+            two(offset % 3600 / 60)
+        }
+        return true
+    }
+}
