@@ -21,14 +21,36 @@ public struct FunnelChart: Sendable {
 
     /// The long description read by screen readers.
     public var description: String {
-        let parts = funnel.stages.map { "\($0.stage.label) \(Format.count($0.count)) (\(percent($0)))" }
-        var text = "Funnel: " + parts.joined(separator: ", ") + "."
-        if let drop = funnel.largestDropOff {
-            text += " The largest drop is from \(drop.from.stage.label) to \(drop.to.stage.label): \(Format.count(drop.lost)) contacts"
-            if let f = drop.lostFraction { text += " (\(Format.percent(f)) of \(drop.from.stage.label.lowercased()))" }
-            text += "."
+        var text = HTMLBuilder(capacity: 512)
+        text.plain("Funnel: ")
+        for (i, stage) in funnel.stages.enumerated() {
+            if i > 0 { text.plain(", ") }
+            text.plain(stage.stage.label)
+            text.plain(" ")
+            text.plain(Format.count(stage.count))
+            text.plain(" (")
+            text.plain(percent(stage))
+            text.plain(")")
         }
-        return text
+        text.plain(".")
+        if let drop = funnel.largestDropOff {
+            text.plain(" The largest drop is from ")
+            text.plain(drop.from.stage.label)
+            text.plain(" to ")
+            text.plain(drop.to.stage.label)
+            text.plain(": ")
+            text.plain(Format.count(drop.lost))
+            text.plain(" contacts")
+            if let f = drop.lostFraction {
+                text.plain(" (")
+                text.plain(Format.percent(f))
+                text.plain(" of ")
+                text.plain(drop.from.stage.label.lowercased())
+                text.plain(")")
+            }
+            text.plain(".")
+        }
+        return String(decoding: text.bytes, as: UTF8.self)
     }
 
     func percent(_ stage: FunnelStage) -> String {

@@ -313,14 +313,14 @@ public enum PageContext {
     /// The cited source of an insight as a link. Rules cite a handful of sources, so each is
     /// made once per process.
     static func sourceLink(_ url: String, label: String) -> MustacheValue {
-        let key = url + "\u{0}" + label
-        if let made = sourceLinks.withLock({ $0[key] }) { return made }
+        if let made = sourceLinks.withLock({ $0[label] }), made.url == url { return made.link }
         let made = MustacheValue.trustedBytes(HTML.linkBytes(url, label: label))
-        sourceLinks.withLock { if $0.count < 256 { $0[key] = made } }
+        sourceLinks.withLock { if $0.count < 256 { $0[label] = (url, made) } }
         return made
     }
 
-    static let sourceLinks = LockedDictionary<String, MustacheValue>()
+    /// Made source links by label, with the URL they link to.
+    static let sourceLinks = LockedDictionary<String, (url: String, link: MustacheValue)>()
 
     static func insightsValue(_ insights: [Insight]) -> MustacheValue {
         func item(_ i: Insight) -> MustacheValue {
