@@ -71,9 +71,4 @@ public struct IndustryBenchmark: Sendable, Equatable {
 
     /// `15.68%` exactly as published.
     static func published(_ percent: Double) -> String { FigureText.fixed(percent, decimals: 2) + "%" }
-
-    /// The open rate as published: `21.33%`.
-    var openPublished: String { IndustryBenchmark.published(openPercent) }
-    /// The click rate as published: `2.62%`.
-    var clickPublished: String { IndustryBenchmark.published(clickPercent) }
 }

@@ -22,7 +22,7 @@ public enum InsightEngine {
         for rule in configuredOnly ? plan.configuredFirst : plan.first {
             if let insight = rule.evaluate(InsightContext(evaluation: evaluation, prepared: rule)) {
                 keys.append(displayKey(insight, rule))
-                found.append(insight)
+                found.append(consume insight)
             }
         }
         // Rules that read the others' findings (the summary) run last.
@@ -32,7 +32,7 @@ public enum InsightEngine {
             evaluation.others = []
             if let insight {
                 keys.append(displayKey(insight, rule))
-                found.append(insight)
+                found.append(consume insight)
             }
         }
         // Display order, by a stable insertion sort (a handful of insights), moving rather than copying them.
@@ -179,7 +179,7 @@ final class PreparedRule: Sendable {
 }
 
 /// The rule table prepared for one config; every campaign of a build shares it.
-struct InsightPlan: Sendable {
+final class InsightPlan: Sendable {
     let config: InsightConfig
     /// Enabled rules in table order, except those that read the others' findings.
     let first: [PreparedRule]
@@ -188,8 +188,8 @@ struct InsightPlan: Sendable {
     /// `first` and `last` for drafts and scheduled campaigns: only the summary.
     let configuredFirst: [PreparedRule]
     let configuredLast: [PreparedRule]
-    /// The chosen benchmark.
-    let benchmark: IndustryBenchmark?
+    /// The chosen benchmark, with its phrases.
+    let benchmark: PlannedBenchmark?
     /// The benchmark rules' in-line margins, as fractions (the summary uses them too).
     let openMargin: Double
     let clickMargin: Double
@@ -207,7 +207,7 @@ struct InsightPlan: Sendable {
         self.last = last
         configuredFirst = first.filter { $0.rule.id == InsightRule.summary.id }
         configuredLast = last.filter { $0.rule.id == InsightRule.summary.id }
-        benchmark = config.benchmark
+        benchmark = config.benchmark.map(PlannedBenchmark.init)
         openMargin = config.value(InsightRule.benchmarkMargin, rule: InsightRule.openRateVsBenchmark.id) / 100
         clickMargin = config.value(InsightRule.benchmarkMargin, rule: InsightRule.clickRateVsBenchmark.id) / 100
         historyFloors = AccountMetric.inOrder.map { metric in
@@ -215,6 +215,30 @@ struct InsightPlan: Sendable {
             return rule.threshold(named: InsightRule.scaleFloorName).map { config.value($0, rule: rule.id) / 100 } ?? 0
         }
     }
+}
+
+/// The chosen benchmark with the figures and phrases the rules quote, worked out once per config.
+struct PlannedBenchmark: Sendable {
+    let industry: IndustryBenchmark
+    /// The open and click rates as published: `21.33%`, `2.62%`.
+    let openPublished: String
+    let clickPublished: String
+    /// "the Mailchimp average across all industries".
+    let phrase: String
+    /// "the all-industries average".
+    let averageTitle: String
+
+    init(_ industry: IndustryBenchmark) {
+        self.industry = industry
+        openPublished = IndustryBenchmark.published(industry.openPercent)
+        clickPublished = IndustryBenchmark.published(industry.clickPercent)
+        phrase = industry.phrase
+        averageTitle = industry.averageTitle
+    }
+
+    var name: String { industry.name }
+    var openRate: Double { industry.openRate }
+    var clickRate: Double { industry.clickRate }
 }
 
 // MARK: - Account history
@@ -351,6 +375,12 @@ struct PreviousRates {
 /// and (for the rules that read them) the other rules' findings.
 final class CampaignEvaluation {
     let input: InsightInput
+    /// The input's parts the rules read most, kept apart so reading them copies nothing else.
+    let status: CampaignStatus
+    let audience: Audience
+    let counts: Counts
+    let rates: Rates
+    let hasFigures: Bool
     let previous: PreviousRates
     let plan: InsightPlan
     /// Findings of the rules run so far (set for rules that read them).
@@ -360,6 +390,11 @@ final class CampaignEvaluation {
 
     init(input: InsightInput, previous: PreviousRates, plan: InsightPlan) {
         self.input = input
+        status = input.campaign.status
+        audience = input.campaign.audience
+        counts = input.metrics.counts
+        rates = input.metrics.rates
+        hasFigures = input.metrics.source != .none
         self.previous = previous
         self.plan = plan
         baselines = [HistoryBaseline??](repeating: nil, count: AccountMetric.inOrder.count)
@@ -367,11 +402,10 @@ final class CampaignEvaluation {
 
     /// The baseline of a metric over earlier sent campaigns; nil when the history is too short.
     func baseline(_ metric: AccountMetric, absoluteFloor: Double) -> HistoryBaseline? {
-        let config = plan.config
         let configured = absoluteFloor == plan.historyFloors[metric.index]
         if configured, let known = baselines[metric.index] { return known }
-        let baseline = HistoryBaseline(values: previous[metric], minimumCount: config.minimumHistory,
-                                       relativeFloor: config.historyRelativeFloorPercent / 100, absoluteFloor: absoluteFloor)
+        let baseline = HistoryBaseline(values: previous[metric], minimumCount: plan.config.minimumHistory,
+                                       relativeFloor: plan.config.historyRelativeFloorPercent / 100, absoluteFloor: absoluteFloor)
         if configured { baselines[metric.index] = .some(baseline) }
         return baseline
     }
@@ -389,16 +423,18 @@ struct InsightContext {
     /// Findings of the other rules (only for rules that read them).
     var others: [Insight] { evaluation.others }
     /// The benchmark the config chose.
-    var benchmark: IndustryBenchmark? { evaluation.plan.benchmark }
+    var benchmark: PlannedBenchmark? { evaluation.plan.benchmark }
 
-    var campaign: Campaign { input.campaign }
-    var metrics: CampaignMetrics { input.metrics }
-    var counts: Counts { input.metrics.counts }
-    var rates: Rates { input.metrics.rates }
+    var campaign: Campaign { evaluation.input.campaign }
+    var metrics: CampaignMetrics { evaluation.input.metrics }
+    var status: CampaignStatus { evaluation.status }
+    var audience: Audience { evaluation.audience }
+    var counts: Counts { evaluation.counts }
+    var rates: Rates { evaluation.rates }
     /// Whether the data has figures at all (events or counts).
-    var hasFigures: Bool { input.metrics.source != .none }
+    var hasFigures: Bool { evaluation.hasFigures }
     /// Still sending: every figure is a so-far value.
-    var isSending: Bool { input.campaign.status == .sending }
+    var isSending: Bool { evaluation.status == .sending }
 
     // MARK: Thresholds
 

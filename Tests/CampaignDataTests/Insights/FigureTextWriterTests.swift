@@ -222,6 +222,22 @@ struct InsightTextTests {
         #expect(empty.string == "A" && untouched.string.isEmpty)
     }
 
+    @Test("pieces of every length are copied whole, at every offset")
+    func pieceLengths() {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        for start in 0..<9 {
+            var text = TextBytes(capacity: start == 0 ? 0 : 3)
+            var expected: [UInt8] = Array(repeating: UInt8(ascii: "-"), count: start)
+            text.append(Array(repeating: UInt8(ascii: "-"), count: start))
+            for length in 0...40 {
+                let piece = Array(alphabet[(length % 7)...].prefix(length))
+                text.append(piece)
+                expected += piece
+            }
+            #expect(text.string == String(decoding: expected, as: UTF8.self), "\(start)")
+        }
+    }
+
     @Test("long and non-ASCII texts come out whole")
     func longText() {
         var text = InsightText(capacity: 0)

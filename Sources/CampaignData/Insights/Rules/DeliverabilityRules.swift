@@ -189,13 +189,13 @@ extension InsightRule {
             id: "audience-not-fully-sent", kind: .anomaly, severities: [.info, .notice], name: "Audience not fully sent",
             formula: "(audience − sent) ÷ audience", thresholds: [info, notice], source: funnelmarkDefault
         ) { c in
-            let campaign = c.campaign, sent = c.counts.sent
+            let sent = c.counts.sent
             // A campaign still sending has not reached everyone yet; partial-data says so.
-            guard campaign.status == .sent, c.hasFigures, let size = campaign.audience.size, size > 0, sent < size else { return nil }
+            guard c.status == .sent, c.hasFigures, let size = c.audience.size, size > 0, sent < size else { return nil }
             let unsent = size - sent
             let share = Double(unsent) / Double(size)
             guard let level = c.crossed(share, levels) else { return nil }
-            let audience: InsightText = campaign.audience.name.map { " in “\($0)”" } ?? ""
+            let audience: InsightText = c.audience.name.map { " in “\($0)”" } ?? ""
             let detail: InsightText = """
                 \(count: sent) of the \(count: size) contacts targeted\(audience) were sent to; \
                 \(count: unsent) (\(percent: share, distinctFrom: c.fraction(level))) were not. \

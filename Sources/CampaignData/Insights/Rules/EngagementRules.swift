@@ -163,7 +163,7 @@ extension InsightRule {
             formula: "clickers with no open event ÷ unique clicks", thresholds: [share], source: "Funnelmark default"
         ) { c in
             let clicks = c.counts.uniqueClicks
-            guard let without = c.input.clickersWithoutOpen, without > 0, clicks > 0 else { return nil }
+            guard let without = c.evaluation.input.clickersWithoutOpen, without > 0, clicks > 0 else { return nil }
             let fraction = Double(without) / Double(clicks)
             guard let level = c.crossed(fraction, levels) else { return nil }
             let detail: InsightText = """

@@ -10,7 +10,7 @@ extension InsightRule {
         guard c.isSending else { return nil }
         let counts = c.counts
         let progress: InsightText
-        if let size = c.campaign.audience.size, size > 0, c.hasFigures {
+        if let size = c.audience.size, size > 0, c.hasFigures {
             let share = Double(counts.sent) / Double(size)
             progress = "\(count: counts.sent) of the \(count: size) contacts targeted (\(percent: share)) have been sent to so far. "
         } else if c.hasFigures {
@@ -36,7 +36,7 @@ extension InsightRule {
         formula: "the step of Audience → Sent → Delivered → Opened → Clicked that loses the most contacts",
         source: "Seed product: performance funnel (spot where drop-off is happening)"
     ) { c in
-        let funnel = c.metrics.funnel
+        let funnel = c.evaluation.input.metrics.funnel
         guard c.hasFigures, c.counts.sent > 0, let drop = funnel.largestDropOff, let share = drop.lostFraction else { return nil }
         let lost = drop.lost, from = drop.from.count
         let what: InsightText

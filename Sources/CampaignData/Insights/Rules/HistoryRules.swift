@@ -41,7 +41,7 @@ extension InsightRule {
             thresholds: [floor], source: historySource
         ) { c in
             // Only a sent campaign with a sent_at has a place in the history; partial figures are not compared.
-            guard c.campaign.status == .sent, let rate = metric.rate(c.rates) else { return nil }
+            guard c.status == .sent, let rate = metric.rate(c.rates) else { return nil }
             let absoluteFloor = c.fraction(floor)
             guard let baseline = c.baseline(metric, absoluteFloor: absoluteFloor) else { return nil }
             let k = c.config.historyDeviations

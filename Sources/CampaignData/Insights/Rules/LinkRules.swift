@@ -133,7 +133,7 @@ extension InsightRule {
             formula: "top link's unique clicks ÷ sum of unique clicks over all links", thresholds: [share, minimum],
             source: "Funnelmark default"
         ) { c in
-            let links = c.metrics.links
+            let links = c.evaluation.input.metrics.links
             guard links.count >= 2 else { return nil }
             var total = 0, clicked = 0
             for link in links {
@@ -170,11 +170,11 @@ extension InsightRule {
         sourceURL: "https://support.google.com/analytics/answer/10917952"
     ) { c in
         // Configured UTM parameters are added by the platform when it sends, so links are tagged.
-        let utm = c.campaign.utm
+        let utm = c.evaluation.input.campaign.utm
         guard utm.source == nil, utm.medium == nil, utm.campaign == nil, utm.term == nil, utm.content == nil else { return nil }
         var candidates = 0
         var untagged: [(url: String, missing: [String])] = []
-        for link in c.metrics.links {
+        for link in c.evaluation.input.metrics.links {
             let url = InsightLinkURL(url: link.url)
             guard url.isWeb && !url.isOptOut else { continue }
             candidates += 1

@@ -7,7 +7,7 @@ extension InsightRule {
         source: nil, readsOtherInsights: true
     ) { c in
         var writer = SummaryWriter(c)
-        switch c.campaign.status {
+        switch c.status {
         case .draft, .scheduled: return writer.configured()
         case .sending, .sent: return writer.performance()
         }
@@ -93,9 +93,9 @@ private struct SummaryWriter {
         guard c.hasFigures, counts.sent > 0 else {
             let detail: InsightText = sending
                 ? "This campaign is still sending, and the data records no emails as sent yet."
-                : "This campaign is marked as sent\(onDate: c.campaign.sentAt), but the data holds no figures for it, so nothing can be said about its performance."
+                : "This campaign is marked as sent\(onDate: c.evaluation.input.campaign.sentAt), but the data holds no figures for it, so nothing can be said about its performance."
             return c.insight(.info, title: sending ? "Sending: nothing recorded yet" : "Sent: no figures in the data",
-                             detail: detail, evidence: ["Status: \(c.campaign.status.rawValue)", "Figures: none"])
+                             detail: detail, evidence: ["Status: \(c.status.rawValue)", "Figures: none"])
         }
         var evidence: [InsightText] = []
         evidence.reserveCapacity(8)
@@ -105,7 +105,7 @@ private struct SummaryWriter {
         // Status and delivery.
         let delivery = rates.delivery ?? 0
         if sending {
-            if let size = c.campaign.audience.size, size > 0 {
+            if let size = c.audience.size, size > 0 {
                 sentence("""
                     Still sending: so far \(count: counts.sent) of the \(count: size) contacts targeted \
                     have been sent to and \(count: counts.delivered) emails delivered (\(percent: delivery) of those sent).
@@ -117,9 +117,9 @@ private struct SummaryWriter {
                     """)
             }
         } else {
-            let audience: InsightText = c.campaign.audience.name.map { " to “\($0)”" } ?? ""
+            let audience: InsightText = c.audience.name.map { " to “\($0)”" } ?? ""
             sentence("""
-                Sent\(onDate: c.campaign.sentAt)\(audience): \(count: counts.delivered) of \(count: counts.sent) emails were delivered (\(percent: delivery)).
+                Sent\(onDate: c.evaluation.input.campaign.sentAt)\(audience): \(count: counts.delivered) of \(count: counts.sent) emails were delivered (\(percent: delivery)).
                 """)
         }
         evidence.append(c.rateLine("Delivery rate", delivery, counts.delivered, counts.sent, "sent"))
@@ -144,9 +144,8 @@ private struct SummaryWriter {
 
             // Against the benchmark.
             if let benchmark = c.benchmark, let basis {
-                let plan = c.evaluation.plan
-                let opens = BenchmarkStanding(rate: basis.rate, benchmark: benchmark.openRate, marginFraction: plan.openMargin)
-                let clicks = BenchmarkStanding(rate: click, benchmark: benchmark.clickRate, marginFraction: plan.clickMargin)
+                let opens = BenchmarkStanding(rate: basis.rate, benchmark: benchmark.openRate, marginFraction: c.evaluation.plan.openMargin)
+                let clicks = BenchmarkStanding(rate: click, benchmark: benchmark.clickRate, marginFraction: c.evaluation.plan.clickMargin)
                 let openPublished = benchmark.openPublished, clickPublished = benchmark.clickPublished
                 let who = basis.excludesAutomated ? "Human opens" : "Opens"
                 let caveat = basis.excludesAutomated ? "" : ", before Apple Mail Privacy Protection inflated opens"
