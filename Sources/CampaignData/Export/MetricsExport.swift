@@ -4,7 +4,12 @@ public enum MetricsExport {
     // MARK: - JSON
 
     public static func json(_ reports: [CampaignReport]) -> String {
-        jsonChunks(reports).joined()
+        // The pieces first, then one string of their total size (no regrowing a large string).
+        let chunks = Array(jsonChunks(reports))
+        var out = ""
+        out.reserveCapacity(chunks.reduce(0) { $0 + $1.utf8.count })
+        for chunk in chunks { out += chunk }
+        return out
     }
 
     /// The same JSON in pieces of about 256 KB, so a large export is never one huge string.

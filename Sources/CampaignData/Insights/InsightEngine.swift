@@ -417,16 +417,14 @@ struct InsightContext {
     /// The rule being run, with its settings.
     let prepared: PreparedRule
 
-    var input: InsightInput { evaluation.input }
     var config: InsightConfig { evaluation.plan.config }
-    var rule: InsightRule { prepared.rule }
     /// Findings of the other rules (only for rules that read them).
     var others: [Insight] { evaluation.others }
     /// The benchmark the config chose.
     var benchmark: PlannedBenchmark? { evaluation.plan.benchmark }
 
+    /// The whole campaign (a copy: rules that read one field use the ones below or `evaluation.input`).
     var campaign: Campaign { evaluation.input.campaign }
-    var metrics: CampaignMetrics { evaluation.input.metrics }
     var status: CampaignStatus { evaluation.status }
     var audience: Audience { evaluation.audience }
     var counts: Counts { evaluation.counts }
