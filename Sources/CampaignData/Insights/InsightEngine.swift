@@ -82,15 +82,12 @@ public struct InsightEvaluator: Sendable {
     /// (the account history it is compared with), for change detection.
     public func historyDigest(at index: Int) -> String {
         let previous = history.previous(before: index)
-        // FNV-1a over the rates' bit patterns, metric by metric: exact, and cheap for long windows.
+        // The rates' bit patterns, metric by metric, mixed a word at a time: exact (any change
+        // of a rate changes its bits), and cheap for long windows.
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ v: UInt64) {
-            var v = v
-            for _ in 0..<8 {
-                h ^= v & 0xFF
-                h = h &* 0x100_0000_01b3
-                v >>= 8
-            }
+            h = (h ^ v) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 32
         }
         for metric in AccountMetric.inOrder {
             let values = previous[metric]

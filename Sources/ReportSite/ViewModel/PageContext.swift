@@ -496,20 +496,24 @@ public enum PageContext {
         var total = Counts()
         var sentCount = 0
         var audience = 0
-        for r in reports where r.campaign.status == .sent && r.metrics.source != .none {
+        var statusCount: [CampaignStatus: Int] = [:]
+        for i in reports.indices {
+            let status = reports[i].campaign.status
+            statusCount[status, default: 0] += 1
+            guard status == .sent && reports[i].metrics.source != .none else { continue }
             sentCount += 1
-            let c = r.metrics.counts
+            let c = reports[i].metrics.counts
             total.sent += c.sent; total.delivered += c.delivered; total.bounced += c.bounced
             total.hardBounced += c.hardBounced; total.softBounced += c.softBounced
             total.uniqueOpens += c.uniqueOpens; total.totalOpens += c.totalOpens
             total.uniqueClicks += c.uniqueClicks; total.totalClicks += c.totalClicks
             total.unsubscribed += c.unsubscribed; total.complaints += c.complaints; total.dropped += c.dropped
-            audience += r.metrics.funnel.audience
+            audience += reports[i].metrics.funnel.audience
         }
         let rates = Rates(total)
         var statusCounts: [MustacheValue] = []
         for status in CampaignStatus.allCases {
-            let n = reports.filter { $0.campaign.status == status }.count
+            let n = statusCount[status] ?? 0
             statusCounts.append(.object(["status": .string(status.rawValue), "label": .string(status.label), "count": .int(n)]))
         }
         return .object([

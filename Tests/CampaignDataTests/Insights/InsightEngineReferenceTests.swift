@@ -59,12 +59,8 @@ struct InsightEngineReferenceTests {
         for index in inputs.indices {
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
             func mix(_ v: UInt64) {
-                var v = v
-                for _ in 0..<8 {
-                    h ^= v & 0xFF
-                    h = h &* 0x100_0000_01b3
-                    v >>= 8
-                }
+                h = (h ^ v) &* 0x9E37_79B9_7F4A_7C15
+                h ^= h >> 32
             }
             for metric in AccountMetric.allCases {
                 let values = Self.referencePrevious(inputs, index, metric, window: InsightConfig.default.historyWindow)
