@@ -94,3 +94,11 @@ struct LinkUTM {
         String(decoding: decodedBytes(bytes), as: UTF8.self)
     }
 }
+
+extension UTMParameters {
+    /// The UTM parameters in a link's URL, read in one pass (the same as `utmParameters(of:)`).
+    public init(linkURL url: String) {
+        let utm = LinkUTM(url: url)
+        self.init(source: utm.source, medium: utm.medium, campaign: utm.campaign, term: utm.term, content: utm.content)
+    }
+}

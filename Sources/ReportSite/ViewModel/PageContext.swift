@@ -269,7 +269,8 @@ public enum PageContext {
     }
 
     static func linkValue(_ link: LinkStat, rank: Int, delivered: Int) -> MustacheValue {
-        let utm = utmParameters(of: link.url)
+        let utm = UTMParameters(linkURL: link.url)
+        let pairs = utm.pairs
         return .object([
             "rank": .int(rank),
             "url": .string(link.url),
@@ -283,8 +284,8 @@ public enum PageContext {
             "utm_campaign": optional(utm.campaign),
             "utm_term": optional(utm.term),
             "utm_content": optional(utm.content),
-            "has_utm": .bool(!utm.isEmpty),
-            "utm": .array(utm.pairs.map { .object(["name": .string($0.name), "value": .string($0.value)]) }),
+            "has_utm": .bool(!pairs.isEmpty),
+            "utm": .array(pairs.map { .object(["name": .string($0.name), "value": .string($0.value)]) }),
         ])
     }
 
