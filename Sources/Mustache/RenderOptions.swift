@@ -70,18 +70,23 @@ public struct RenderOptions: Sendable {
         byte < 0x40 && htmlSpecialBits >> UInt64(byte) & 1 != 0
     }
 
+    /// The entity of one of the five HTML-significant characters (`'` for any other byte).
+    @inline(__always) public static func appendEntity(for byte: UInt8, to output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+        case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+        case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+        case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+        default: output.append(contentsOf: "&#39;".utf8)
+        }
+    }
+
     /// Escapes the five HTML-significant characters `& < > " '` as entities, onto `output`.
     @Sendable public static func escapeHTML(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         var runStart = 0
         for i in 0..<bytes.count where isHTMLSpecial(bytes[i]) {
             if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            switch bytes[i] {
-            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-            default: output.append(contentsOf: "&#39;".utf8)
-            }
+            appendEntity(for: bytes[i], to: &output)
             runStart = i + 1
         }
         if runStart == 0 {

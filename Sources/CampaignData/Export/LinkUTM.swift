@@ -1,4 +1,4 @@
-/// The UTM parameters in a link's URL, exactly as `utmParameters(of:)` reads them (percent-decoded,
+/// The UTM parameters in a link's URL (percent-decoded,
 /// `+` as a space, the first non-empty occurrence of each name wins), found by one pass over the
 /// URL's bytes that decodes only the names it must and the values it keeps.
 struct LinkUTM {
@@ -89,14 +89,14 @@ struct LinkUTM {
         return out
     }
 
-    /// The decoded text (invalid UTF-8 repaired, as `utmParameters(of:)` does).
+    /// The decoded text (invalid UTF-8 repaired).
     static func decoded(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: decodedBytes(bytes), as: UTF8.self)
     }
 }
 
 extension UTMParameters {
-    /// The UTM parameters in a link's URL, read in one pass (the same as `utmParameters(of:)`).
+    /// The UTM parameters in a link's URL, read in one pass (what `utmParameters(of:)` returns).
     public init(linkURL url: String) {
         let utm = LinkUTM(url: url)
         self.init(source: utm.source, medium: utm.medium, campaign: utm.campaign, term: utm.term, content: utm.content)

@@ -75,6 +75,21 @@ public struct JSONSyntaxError: Error, Sendable, Equatable {
     public var message: String
 }
 
+/// The byte a JSON single-character escape (`\n`, `\"`…) stands for; nil for `\u` and invalid ones.
+func jsonSimpleEscape(_ e: UInt8) -> UInt8? {
+    switch e {
+    case UInt8(ascii: "\""): 0x22
+    case UInt8(ascii: "\\"): 0x5C
+    case UInt8(ascii: "/"): 0x2F
+    case UInt8(ascii: "b"): 0x08
+    case UInt8(ascii: "f"): 0x0C
+    case UInt8(ascii: "n"): 0x0A
+    case UInt8(ascii: "r"): 0x0D
+    case UInt8(ascii: "t"): 0x09
+    default: nil
+    }
+}
+
 /// A small, strict (RFC 8259) JSON parser that tracks positions.
 public struct JSONParser {
     private let bytes: [UInt8]
@@ -274,15 +289,11 @@ public struct JSONParser {
                 guard index < bytes.count else { throw fail("unterminated string; expected a closing '\"'", at: start) }
                 let e = bytes[index]
                 index += 1
+                if let simple = jsonSimpleEscape(e) {
+                    out.append(simple)
+                    continue
+                }
                 switch e {
-                case UInt8(ascii: "\""): out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C)
-                case UInt8(ascii: "/"): out.append(0x2F)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
                     var scalar = try parseHex4()
                     if (0xD800...0xDBFF).contains(scalar) {

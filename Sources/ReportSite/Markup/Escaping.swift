@@ -44,13 +44,9 @@ public enum HTML {
             }
             if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             switch b {
-            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
             case 0x09, 0x0A, 0x0B, 0x0C, 0x0D: output.append(0x20)
-            default: output.append(contentsOf: [0xEF, 0xBF, 0xBD] as [UInt8])
+            case 0..<0x20: output.append(contentsOf: [0xEF, 0xBF, 0xBD] as [UInt8])
+            default: RenderOptions.appendEntity(for: b, to: &output)
             }
             i += 1
             runStart = i
@@ -234,15 +230,5 @@ extension String {
         let last = bytes.lastIndex(where: { !isSpace($0) })!
         if first == bytes.startIndex && bytes.index(after: last) == bytes.endIndex { return self }
         return String(self[first...last])
-    }
-
-    /// The string without leading and trailing ASCII characters of `set`.
-    func trimmingCharacters(in set: String) -> String {
-        let strip = Set(set.utf8)
-        let bytes = utf8
-        guard let first = bytes.firstIndex(where: { !strip.contains($0) }) else { return "" }
-        let last = bytes.lastIndex(where: { !strip.contains($0) })!
-        if first == bytes.startIndex && bytes.index(after: last) == bytes.endIndex { return self }
-        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

@@ -136,7 +136,7 @@ public enum HTMLScanner {
     }
 
     public static func classify(_ url: String) -> Target {
-        let u = url.trimmingCharacters(in: " \t\n\r")
+        let u = url.trimmingASCIIWhitespace()
         if u.hasPrefix("#") { return .fragment }
         if u.hasPrefix("//") { return .external(scheme: "") }
         if u.hasPrefix("/") || u.hasPrefix("\\") { return .rootRelative }

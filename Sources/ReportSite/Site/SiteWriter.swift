@@ -505,19 +505,8 @@ final class OpenFile {
 
     func write(_ text: String) throws {
         var text = text
-        try text.withUTF8 { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))")
-                }
-                offset += n
-            }
-            written += buffer.count
-        }
+        try text.withUTF8 { try writeAll($0, fd: fd, path: path) }
+        written += text.utf8.count
     }
 
     func close() throws {
@@ -531,15 +520,20 @@ final class OpenFile {
 /// Writes a file with plain POSIX calls: the staging folder is put in place
 /// whole, so per-file atomic writes (and their fsyncs) would only cost time.
 func writeFile(_ text: String, to path: String) throws {
-    try writeChunks([text], to: path)
+    var text = text
+    try text.withUTF8 { try writeFile($0, to: path) }
 }
 
 /// Writes bytes to a file, as `writeFile(_:to:)` does text.
 func writeFile(_ bytes: [UInt8], to path: String) throws {
+    try bytes.withUnsafeBufferPointer { try writeFile($0, to: path) }
+}
+
+func writeFile(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))") }
     defer { close(fd) }
-    try bytes.withUnsafeBufferPointer { try writeAll($0, fd: fd, path: path) }
+    try writeAll(bytes, fd: fd, path: path)
 }
 
 /// Writes the whole buffer, retrying short writes and interrupted calls.
@@ -556,27 +550,6 @@ func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, fd: Int32, path: String) thr
     }
 }
 
-func writeChunks<S: Sequence>(_ chunks: S, to path: String) throws where S.Element == String {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    for chunk in chunks {
-        var chunk = chunk
-        try chunk.withUTF8 { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputError(path: path, message: "cannot write file: \(String(cString: strerror(errno)))")
-                }
-                offset += n
-            }
-        }
-    }
-}
-
 /// Times consecutive stages of a build.
 struct StageClock {
     let report: (@Sendable (String, Double) -> Void)?
@@ -586,11 +559,4 @@ struct StageClock {
         report?(name, now.timeIntervalSince(last))
         last = now
     }
-}
-
-/// A thread-safe running total.
-final class Counter: @unchecked Sendable {
-    private let lock = Lock()
-    private var value = 0
-    func add(_ n: Int) -> Int { lock.withLock { value += n; return value } }
 }

@@ -61,8 +61,7 @@ public enum TemplateLookup {
 /// Parses each template once and caches it; safe to share across threads.
 public final class TemplateStore: PartialResolver, @unchecked Sendable {
     public let overrideDirectory: String?
-    private let lock = Lock()
-    private var cache: [String: Template?] = [:]
+    private let cache = LockedDictionary<String, Template?>()
 
     public init(overrideDirectory: String?) {
         self.overrideDirectory = overrideDirectory
@@ -75,7 +74,7 @@ public final class TemplateStore: PartialResolver, @unchecked Sendable {
     public static func asset(_ path: String) -> String? { EmbeddedResources.files["Assets/" + path] }
 
     public func template(named name: String) throws -> Template? {
-        if let cached = lock.withLock({ cache[name] }) { return cached }
+        if let cached = cache.withLock({ $0[name] }) { return cached }
         var found: Template?
         for candidate in TemplateLookup.candidates(for: name, overrideDirectory: overrideDirectory) {
             switch candidate {
@@ -92,7 +91,7 @@ public final class TemplateStore: PartialResolver, @unchecked Sendable {
             break
         }
         let result = found
-        lock.withLock { cache[name] = result }
+        cache.withLock { $0[name] = result }
         return result
     }
 
