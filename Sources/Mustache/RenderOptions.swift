@@ -2,7 +2,7 @@
 
 /// Escapes a value's UTF-8 bytes onto the end of the output. Works on bytes so that a page
 /// renders into one buffer without a temporary string per value.
-public typealias ByteEscaper = @Sendable (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void
+public typealias ByteEscaper = @Sendable (UnsafeBufferPointer<UInt8>, inout ByteBuffer) -> Void
 
 /// How a template renders values: escaping, strictness, and limits.
 public struct RenderOptions: Sendable {
@@ -24,7 +24,7 @@ public struct RenderOptions: Sendable {
 
     /// Makes options with byte-level escapers; every argument has the spec's behaviour as its default.
     public init(
-        escapeBytes: @escaping ByteEscaper = RenderOptions.escapeHTML,
+        escapeBytes: @escaping ByteEscaper = { RenderOptions.escapeHTML($0, into: &$1) },
         escapeUnescapedBytes: ByteEscaper? = nil,
         strict: Bool = false,
         missingPartialIsError: Bool = false,
@@ -51,49 +51,83 @@ public struct RenderOptions: Sendable {
 
     /// Options with the default HTML escaping and a text-to-text escaper for `{{{ }}}` only.
     public init(escapeUnescaped: @escaping @Sendable (String) -> String) {
-        self.init(escapeBytes: Self.escapeHTML, escapeUnescapedBytes: Self.bytes(escapeUnescaped))
+        self.init(escapeUnescapedBytes: Self.bytes(escapeUnescaped))
     }
 
     /// The spec's behaviour: HTML-escaped `{{name}}`, verbatim `{{{name}}}`, lenient lookups.
     public static let html = RenderOptions()
 
     private static func bytes(_ transform: @escaping @Sendable (String) -> String) -> ByteEscaper {
-        { bytes, output in output.append(contentsOf: transform(String(decoding: bytes, as: UTF8.self)).utf8) }
+        { bytes, output in output.append(transform(String(decoding: bytes, as: UTF8.self))) }
     }
 
     // MARK: - HTML escaping
 
     /// One bit per byte below 0x40 that HTML escaping replaces (all five are below 0x40).
-    static let htmlSpecialBits: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
+    @usableFromInline static let htmlSpecialBits: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
 
-    @inline(__always) static func isHTMLSpecial(_ byte: UInt8) -> Bool {
+    @inlinable @inline(__always) static func isHTMLSpecial(_ byte: UInt8) -> Bool {
         byte < 0x40 && htmlSpecialBits >> UInt64(byte) & 1 != 0
     }
 
     /// The entity of one of the five HTML-significant characters (`'` for any other byte).
-    @inline(__always) public static func appendEntity(for byte: UInt8, to output: inout [UInt8]) {
-        switch byte {
-        case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-        case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-        case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-        case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-        default: output.append(contentsOf: "&#39;".utf8)
+    @inlinable public static func appendEntity<Output: ByteOutput & ~Copyable>(for byte: UInt8, to output: inout Output) {
+        let entity: StaticString = switch byte {
+        case UInt8(ascii: "&"): "&amp;"
+        case UInt8(ascii: "<"): "&lt;"
+        case UInt8(ascii: ">"): "&gt;"
+        case UInt8(ascii: "\""): "&quot;"
+        default: "&#39;"
         }
+        output.append(UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
     }
 
     /// Escapes the five HTML-significant characters `& < > " '` as entities, onto `output`.
-    @Sendable public static func escapeHTML(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+    @inlinable public static func escapeHTML<Output: ByteOutput & ~Copyable>(
+        _ bytes: UnsafeBufferPointer<UInt8>, into output: inout Output
+    ) {
         var runStart = 0
-        for i in 0..<bytes.count where isHTMLSpecial(bytes[i]) {
-            if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            appendEntity(for: bytes[i], to: &output)
-            runStart = i + 1
+        var i = 0
+        while i < bytes.count {
+            // Most text has none of the five: skip it eight bytes at a time.
+            if i + 8 <= bytes.count, !wordHasHTMLSpecial(word(bytes, at: i)) {
+                i += 8
+                continue
+            }
+            if isHTMLSpecial(bytes[i]) {
+                if runStart < i { output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                appendEntity(for: bytes[i], to: &output)
+                runStart = i + 1
+            }
+            i += 1
         }
         if runStart == 0 {
-            output.append(contentsOf: bytes)
+            output.append(bytes)
         } else if runStart < bytes.count {
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            output.append(UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
+    }
+
+    /// The eight bytes at `offset` as one word (the caller checks that there are eight).
+    @inlinable @inline(__always) public static func word(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> UInt64 {
+        UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+    }
+
+    /// Whether some byte of `word` is one of `& < > " '` (exact: bit tricks that test all
+    /// eight bytes at once, without false positives).
+    @inlinable @inline(__always) public static func wordHasHTMLSpecial(_ word: UInt64) -> Bool {
+        (hasByte(word, 0x26) | hasByte(word, 0x3C) | hasByte(word, 0x3E) | hasByte(word, 0x22) | hasByte(word, 0x27)) != 0
+    }
+
+    /// Nonzero when some byte of `word` equals `byte`.
+    @inlinable @inline(__always) public static func hasByte(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
+    /// Nonzero when some byte of `word` is below `limit` (at most 0x80).
+    @inlinable @inline(__always) public static func hasByteBelow(_ word: UInt64, _ limit: UInt8) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101 &* UInt64(limit)) & ~word & 0x8080_8080_8080_8080
     }
 
     /// Escapes the five HTML-significant characters `& < > " '` as entities.

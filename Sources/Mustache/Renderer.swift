@@ -1,104 +1,119 @@
 // MARK: - Renderer
 
-/// Renders a node tree against a context stack into one output string. One renderer per
-/// `Template.render` call. (A struct, so that its state needs no runtime exclusivity checks.)
+/// Runs a compiled template (`Program`) against a context stack, onto one output buffer. One
+/// renderer per `Template.render` call. (A struct, so that its state needs no runtime
+/// exclusivity checks.)
 ///
 /// Rendering is a loop over an explicit work stack rather than native recursion, so no
 /// template or data, however deep, can exhaust the thread's stack; runaway recursion through
-/// partials, parents and blocks stops at `RenderOptions.maxPartialDepth`.
-struct Renderer {
+/// partials, parents and blocks stops at `RenderOptions.maxPartialDepth`. The work stack holds
+/// plain integers and pointers into the programs, which `programs` keeps alive.
+struct Renderer: ~Copyable {
     private let options: RenderOptions
     private let partials: any PartialResolver
-    private var output: [UInt8] = []
+    private var output: ByteBuffer
     /// Whether the output is at the start of a line of template text (where indentation goes).
     private var atLineStart = true
     private var contextStack: [MustacheValue]
-    /// Block overrides of the parents being expanded, outermost (highest precedence) first.
-    private var overrideStack: [[String: Block]] = []
+    /// The programs of the templates and partials rendered so far; `Pending.program` indexes it.
+    private var programs: [Program] = []
+    /// Indentations as UTF-8, made by nesting indented partials; index 0 is none.
+    private var indents: [[UInt8]] = [[]]
+    /// Block overrides of the parents being expanded, outermost (highest precedence) first:
+    /// the program a parent tag is in, and the index of its override table there.
+    private var overrideStack: [(program: Int, table: Int)] = []
+    /// The items of the list sections being rendered, innermost last.
+    private var lists: [[MustacheValue]] = []
     /// Partials, parents and overrides being expanded.
     private var partialDepth = 0
-    /// Node lists being rendered, innermost last.
+    /// Instruction ranges being rendered, innermost last.
     private var work: [Pending] = []
-    /// When `separating`, values go to `separated` and the output gets a placeholder token for each.
+    /// When `separating`, values go to `values` and the output gets a placeholder token for each.
     private var separating = false
-    private var separated = SeparatedValues()
+    private var values = ByteBuffer(capacity: 0)
+    /// Where each value ends in `values`.
+    private var valueEnds: [Int] = []
 
-    /// Where nodes being rendered come from, and the indentation their lines get.
-    struct Frame {
-        var indent: String
-        var source: SourceInfo
-    }
-
-    /// A list of nodes being rendered, and what to undo when it is done.
+    /// A range of a program's instructions being rendered, and what to undo when it is done.
     private struct Pending {
-        let nodes: [Node]
-        var index = 0
-        let frame: Frame
+        /// Index into `programs`: the template the instructions are in (errors point there).
+        let program: Int
+        let ops: UnsafePointer<Program.Op>
+        let text: UnsafePointer<UInt8>
+        let names: UnsafePointer<Program.NameKeys>
+        let keys: UnsafePointer<String>
+        let keyHashes: UnsafePointer<UInt64>
+        let start: Int
+        var index: Int
+        let end: Int
+        /// Index into `indents`: what each line of the output gets before it.
+        let indent: Int
         let exit: Exit
+        /// For `nextItem`: the index in `lists.last` of the item to render next.
+        var next: Int = 0
     }
 
     private enum Exit {
         case nothing
         /// A section over one value: pop it off the context stack.
         case popContext
-        /// A section over a list: pop the item, then render the body again for item `next`.
-        case nextItem(items: [MustacheValue], next: Int)
-        /// A partial, parent or override: leave it, and pop a parent's overrides.
-        case leavePartial(popsOverrides: Bool)
+        /// A section over a list: pop the item, then render the body again for the next one.
+        case nextItem
+        /// A partial or override: leave it.
+        case leavePartial
+        /// A parent: leave it and pop its overrides.
+        case leaveParent
     }
 
     init(context: MustacheValue, partials: any PartialResolver, options: RenderOptions) {
         self.contextStack = [context]
         self.partials = partials
         self.options = options
+        self.output = ByteBuffer(capacity: 16 * 1024)
     }
 
-    /// Renders `nodes` onto the end of `buffer` (which holds what was rendered so far if this throws).
-    mutating func render(_ nodes: [Node], source: SourceInfo, into buffer: inout [UInt8]) throws(TemplateError) {
-        swap(&output, &buffer)
-        defer { swap(&output, &buffer) }
-        try run(nodes, source: source)
+    /// Renders `program` onto the end of `buffer` (which holds what was rendered so far if this throws).
+    mutating func render(_ program: Program, into buffer: inout [UInt8]) throws(TemplateError) {
+        defer { output.withBytes { buffer.append(contentsOf: $0) } }
+        try run(program)
     }
 
-    /// Renders `nodes` onto the end of `buffer` with each value's text in `values` instead,
+    /// Renders `program` onto the end of `buffer` with each value's text in `values` instead,
     /// and a placeholder token in its place.
     mutating func render(
-        _ nodes: [Node], source: SourceInfo, into buffer: inout [UInt8], separating values: inout SeparatedValues
+        _ program: Program, into buffer: inout [UInt8], separating values: inout SeparatedValues
     ) throws(TemplateError) {
-        swap(&output, &buffer)
-        swap(&separated, &values)
         separating = true
         defer {
-            swap(&output, &buffer)
-            swap(&separated, &values)
+            output.withBytes { buffer.append(contentsOf: $0) }
+            let start = values.bytes.count
+            self.values.withBytes { values.bytes.append(contentsOf: $0) }
+            values.ends += valueEnds.map { start + $0 }
             separating = false
         }
-        try run(nodes, source: source)
+        try run(program)
     }
 
-    private mutating func run(_ nodes: [Node], source: SourceInfo) throws(TemplateError) {
-        work.append(Pending(nodes: nodes, frame: Frame(indent: "", source: source), exit: .nothing))
+    private mutating func run(_ program: Program) throws(TemplateError) {
+        programs.append(program)
+        work.append(pending(0, program.root, indent: 0, exit: .nothing))
         while var current = work.popLast() {
             var child: Pending?
-            while child == nil, current.index < current.nodes.count {
-                let position = current.index
+            while child == nil, current.index < current.end {
+                let op = current.ops[current.index]
                 current.index += 1
-                switch current.nodes[position] {
-                case .literal(let literal):
-                    emitText(literal, indent: current.frame.indent)
-                case .text(let text, _):
-                    emitText(Literal(text), indent: current.frame.indent)
-                case .variable(let name, let escaped, let offset):
-                    try renderVariable(name, escaped: escaped, at: offset, in: current.frame)
-                case .section(let name, let inverted, let body, let offset):
-                    child = try enterSection(name, inverted: inverted, body: body, at: offset, in: current.frame)
-                case .partial(let reference, let indent, let offset):
-                    child = try enterPartial(reference, indent: indent, overrides: nil, at: offset, in: current.frame)
-                case .parent(let reference, let indent, let overrides, let offset):
-                    child = try enterPartial(
-                        reference, indent: indent, overrides: overrides, at: offset, in: current.frame)
-                case .block(let block):
-                    child = try enterBlock(block, in: current.frame)
+                switch op.code {
+                case .literal:
+                    emitText(UnsafeBufferPointer(start: current.text + Int(op.a), count: Int(op.b)), endsLine: op.flag,
+                             indent: current.indent)
+                case .variable:
+                    try renderVariable(op, in: current)
+                case .section:
+                    child = try enterSection(op, in: current)
+                case .partial, .parent:
+                    child = try enterPartial(op, in: current)
+                case .block:
+                    child = try enterBlock(op, in: current)
                 }
             }
             if let child {
@@ -110,31 +125,37 @@ struct Renderer {
         }
     }
 
-    // MARK: - Nodes
+    /// Instructions `range` of program `index` to render.
+    private func pending(_ index: Int, _ range: Range<Int>, indent: Int, exit: Exit) -> Pending {
+        let program = programs[index]
+        return Pending(program: index, ops: program.opsBase, text: program.textBase, names: program.nameBase,
+                       keys: program.keyBase, keyHashes: program.keyHashBase, start: range.lowerBound,
+                       index: range.lowerBound, end: range.upperBound, indent: indent, exit: exit)
+    }
 
-    private mutating func renderVariable(
-        _ name: Name, escaped: Bool, at offset: Int, in frame: Frame
-    ) throws(TemplateError) {
-        guard let value = try resolve(name, at: offset, in: frame) else { return }
+    // MARK: - Instructions
+
+    private mutating func renderVariable(_ op: Program.Op, in frame: Pending) throws(TemplateError) {
+        guard let value = try resolve(op, in: frame) else { return }
         guard separating else {
-            try emit(value, escaped: escaped, name: name, at: offset, in: frame)
+            try emit(value, escaped: op.flag, name: op.a, at: op.offset, in: frame, indent: frame.indent)
             return
         }
-        // The value's text goes to `separated`; a token takes its place (indented like the text would be).
-        swap(&output, &separated.bytes)
+        // The value's text goes to `values`; a token takes its place (indented like the text would be).
+        swap(&output, &values)
         let valueStart = output.count
         let lineStart = atLineStart
         do {
-            try emit(value, escaped: escaped, name: name, at: offset, in: Frame(indent: "", source: frame.source))
+            try emit(value, escaped: op.flag, name: op.a, at: op.offset, in: frame, indent: 0)
         } catch {
-            swap(&output, &separated.bytes)
+            swap(&output, &values)
             throw error
         }
         let produced = output.count > valueStart
-        swap(&output, &separated.bytes)
+        swap(&output, &values)
         atLineStart = lineStart
         guard produced else { return }
-        separated.ends.append(separated.bytes.count)
+        valueEnds.append(values.count)
         let mark = output.count
         output.append(0xEE)  // U+E000, SeparatedValues.token
         output.append(0x80)
@@ -143,48 +164,51 @@ struct Renderer {
     }
 
     /// The section's body to render next, if it renders.
-    private mutating func enterSection(
-        _ name: Name, inverted: Bool, body: [Node], at offset: Int, in frame: Frame
-    ) throws(TemplateError) -> Pending? {
-        let value = try resolve(name, at: offset, in: frame) ?? .null
-        if inverted {
-            return value.isTruthy ? nil : Pending(nodes: body, frame: frame, exit: .nothing)
+    private mutating func enterSection(_ op: Program.Op, in frame: Pending) throws(TemplateError) -> Pending? {
+        let value = try resolve(op, in: frame) ?? .null
+        let body = Int(op.b)..<Int(op.c)
+        if op.flag {
+            return value.isTruthy ? nil : pending(frame.program, body, indent: frame.indent, exit: .nothing)
         }
         if case .array(let items) = value {
             guard let first = items.first else { return nil }
             contextStack.append(first)
-            return Pending(nodes: body, frame: frame, exit: .nextItem(items: items, next: 1))
+            lists.append(items)
+            var child = pending(frame.program, body, indent: frame.indent, exit: .nextItem)
+            child.next = 1
+            return child
         }
         guard value.isTruthy else { return nil }
         contextStack.append(value)
-        return Pending(nodes: body, frame: frame, exit: .popContext)
+        return pending(frame.program, body, indent: frame.indent, exit: .popContext)
     }
 
-    /// The partial (`overrides` nil) or parent (with its block overrides) to render next.
-    private mutating func enterPartial(
-        _ reference: PartialReference, indent: String, overrides: [String: Block]?, at offset: Int, in frame: Frame
-    ) throws(TemplateError) -> Pending? {
-        guard let (name, template) = try load(reference, at: offset, in: frame) else { return nil }
-        try checkDepth(name, at: offset, in: frame)
+    /// The partial or parent (whose overrides then take effect) to render next.
+    private mutating func enterPartial(_ op: Program.Op, in frame: Pending) throws(TemplateError) -> Pending? {
+        let program = programs[frame.program]
+        guard let (name, template) = try load(program.references[Int(op.a)], at: op.offset, in: frame) else { return nil }
+        try checkDepth(name, at: op.offset, in: frame)
         partialDepth += 1
-        if let overrides { overrideStack.append(overrides) }
-        return Pending(
-            nodes: template.nodes, frame: Frame(indent: frame.indent + indent, source: template.info),
-            exit: .leavePartial(popsOverrides: overrides != nil))
+        let isParent = op.code == .parent
+        if isParent { overrideStack.append((frame.program, Int(op.c))) }
+        let index = programIndex(template.program)
+        return pending(index, template.program.root, indent: indent(frame.indent, plus: program.indents[Int(op.b)]),
+                       exit: isParent ? .leaveParent : .leavePartial)
     }
 
     /// The block's content to render next: the override from the outermost parent that has
     /// one, else its own.
-    private mutating func enterBlock(_ block: Block, in frame: Frame) throws(TemplateError) -> Pending {
-        guard let override = override(named: block.name) else {
-            let indent = frame.indent + (block.intrinsicIndent ?? "")
-            return Pending(nodes: block.body, frame: Frame(indent: indent, source: frame.source), exit: .nothing)
+    private mutating func enterBlock(_ op: Program.Op, in frame: Pending) throws(TemplateError) -> Pending {
+        let program = programs[frame.program]
+        let block = program.blocks[Int(op.a)]
+        guard let (overrideProgram, override) = override(named: block.name) else {
+            return pending(frame.program, block.body, indent: indent(frame.indent, plus: program.indents[block.intrinsicIndent]),
+                           exit: .nothing)
         }
-        try checkDepth(block.name, at: block.offset, in: frame)
+        try checkDepth(block.name, at: op.offset, in: frame)
         partialDepth += 1
-        return Pending(
-            nodes: override.body, frame: Frame(indent: frame.indent + block.siteIndent, source: override.source),
-            exit: .leavePartial(popsOverrides: false))
+        return pending(overrideProgram, override.body, indent: indent(frame.indent, plus: program.indents[block.siteIndent]),
+                       exit: .leavePartial)
     }
 
     /// Undoes what entering `done` did; for a list section, starts the next item.
@@ -194,102 +218,117 @@ struct Renderer {
             break
         case .popContext:
             contextStack.removeLast()
-        case .nextItem(let items, let next):
+        case .nextItem:
             contextStack.removeLast()
-            guard next < items.count else { return }
-            contextStack.append(items[next])
-            work.append(Pending(nodes: done.nodes, frame: done.frame, exit: .nextItem(items: items, next: next + 1)))
-        case .leavePartial(let popsOverrides):
+            let items = lists[lists.count - 1]
+            guard done.next < items.count else {
+                lists.removeLast()
+                return
+            }
+            contextStack.append(items[done.next])
+            var again = done
+            again.index = done.start
+            again.next = done.next + 1
+            work.append(again)
+        case .leavePartial:
             partialDepth -= 1
-            if popsOverrides { overrideStack.removeLast() }
+        case .leaveParent:
+            partialDepth -= 1
+            overrideStack.removeLast()
         }
     }
 
-    private func checkDepth(_ name: String, at offset: Int, in frame: Frame) throws(TemplateError) {
+    private func checkDepth(_ name: String, at offset: Int32, in frame: Pending) throws(TemplateError) {
         guard partialDepth < options.maxPartialDepth else {
-            throw frame.source.error(
-                at: offset,
+            throw error(
+                at: offset, in: frame,
                 "partial recursion too deep: more than \(options.maxPartialDepth) nested partials, parents or blocks "
                     + "(does '\(name)' include itself without a stopping condition?)")
         }
     }
 
-    private func override(named name: String) -> Block? {
-        for overrides in overrideStack {
-            if let block = overrides[name] { return block }
+    /// The override of block `name` from the outermost parent that has one: the program it
+    /// is written in, and where.
+    private func override(named name: String) -> (program: Int, site: Program.BlockSite)? {
+        for (program, table) in overrideStack {
+            if let slot = programs[program].overrides[table][name] { return (program, programs[program].blocks[slot]) }
         }
         return nil
     }
 
-    // MARK: - Output
-
-    /// Appends a string's UTF-8 bytes (straight from its storage when it is contiguous).
-    private mutating func append(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
-            output.append(contentsOf: text.utf8)
-        }
+    /// The index of `program` in `programs`, adding it when it is not there yet.
+    private mutating func programIndex(_ program: Program) -> Int {
+        if let index = programs.firstIndex(where: { $0 === program }) { return index }
+        programs.append(program)
+        return programs.count - 1
     }
 
-    private mutating func emitText(_ literal: Literal, indent: String) {
-        guard !literal.bytes.isEmpty else { return }
-        guard !indent.isEmpty else {
-            output.append(contentsOf: literal.bytes)
-            atLineStart = literal.endsLine
+    // MARK: - Output
+
+    private mutating func emitText(_ bytes: UnsafeBufferPointer<UInt8>, endsLine: Bool, indent: Int) {
+        guard indent != 0 else {
+            output.append(bytes)
+            atLineStart = endsLine
             return
         }
-        literal.bytes.withUnsafeBufferPointer { buffer in
-            var start = 0
-            while start < buffer.count {
-                var end = start
-                while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
-                if end < buffer.count { end += 1 }
-                let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
-                // Empty lines stay empty: no trailing whitespace from indentation.
-                let empty = (line.count == 1 && line[0] == UInt8(ascii: "\n"))
-                    || (line.count == 2 && line[0] == UInt8(ascii: "\r") && line[1] == UInt8(ascii: "\n"))
-                if atLineStart && !empty { append(indent) }
-                output.append(contentsOf: line)
-                atLineStart = line[line.count - 1] == UInt8(ascii: "\n")
-                start = end
-            }
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            if end < bytes.count { end += 1 }
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            // Empty lines stay empty: no trailing whitespace from indentation.
+            let empty = (line.count == 1 && line[0] == UInt8(ascii: "\n"))
+                || (line.count == 2 && line[0] == UInt8(ascii: "\r") && line[1] == UInt8(ascii: "\n"))
+            if atLineStart && !empty { output.append(contentsOf: indents[indent]) }
+            output.append(line)
+            atLineStart = line[line.count - 1] == UInt8(ascii: "\n")
+            start = end
         }
     }
 
     /// Puts the indentation before a value's text that starts a line; `mark` is where the
     /// value's bytes begin in the output.
-    private mutating func finishValue(from mark: Int, indent: String) {
+    private mutating func finishValue(from mark: Int, indent: Int) {
         guard output.count > mark else { return }
-        if atLineStart && !indent.isEmpty { output.insert(contentsOf: indent.utf8, at: mark) }
+        if atLineStart && indent != 0 { output.insert(indents[indent], at: mark) }
         atLineStart = false
+    }
+
+    /// The index in `indents` of `base`'s indentation followed by `extra`.
+    private mutating func indent(_ base: Int, plus extra: [UInt8]) -> Int {
+        guard !extra.isEmpty else { return base }
+        let combined = indents[base] + extra
+        if let index = indents.firstIndex(of: combined) { return index }
+        indents.append(combined)
+        return indents.count - 1
     }
 
     // MARK: - Values
 
     /// Writes the value's text, escaped as the tag asks, unless the value is trusted.
     private mutating func emit(
-        _ value: MustacheValue, escaped: Bool, name: Name, at offset: Int, in frame: Frame
+        _ value: MustacheValue, escaped: Bool, name: Int32, at offset: Int32, in frame: Pending, indent: Int
     ) throws(TemplateError) {
         let mark = output.count
         switch value {
         case .trusted(let text):
-            append(text)
+            output.append(text)
         case .trustedBytes(let bytes):
             output.append(contentsOf: bytes)
         case .null:
             return
         case .object:
             if options.strict {
-                throw frame.source.error(
-                    at: offset, "'\(name.text)' is an object, which cannot be inserted as text: name one of its keys")
+                throw error(at: offset, in: frame, "'\(programs[frame.program].names[Int(name)].text)' is an object, which cannot be inserted as text: name one of its keys")
             }
             return
         case .array(let items):
             // The items' texts joined by commas; indentation goes once, before the whole.
             let saved = atLineStart
-            let flat = Frame(indent: "", source: frame.source)
             for (position, item) in items.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
-                try emit(item, escaped: escaped, name: name, at: offset, in: flat)
+                try emit(item, escaped: escaped, name: name, at: offset, in: frame, indent: 0)
             }
             atLineStart = saved
         case .string(var text):
@@ -298,40 +337,66 @@ struct Renderer {
             var text = value.scalarText
             escape(&text, escaped: escaped)
         }
-        finishValue(from: mark, indent: frame.indent)
+        finishValue(from: mark, indent: indent)
     }
 
     private mutating func escape(_ text: inout String, escaped: Bool) {
         let escaper = escaped ? options.escape : options.escapeUnescaped
         text.withUTF8 { bytes in
-            if let escaper { escaper(bytes, &output) } else { output.append(contentsOf: bytes) }
+            if let escaper { escaper(bytes, &output) } else { output.append(bytes) }
         }
     }
 
-    /// The value `name` refers to, or nil when nothing matches (an error when strict).
-    private func resolve(_ name: Name, at offset: Int, in frame: Frame) throws(TemplateError) -> MustacheValue? {
-        if let value = lookup(name) { return value }
-        guard options.strict else { return nil }
-        throw frame.source.error(at: offset, "unknown name '\(name.text)': \(missReason(name))")
+    /// An error at UTF-8 offset `offset` of the template `frame` renders.
+    private func error(at offset: Int32, in frame: Pending, _ message: String) -> TemplateError {
+        programs[frame.program].info.error(at: Int(offset), message)
     }
 
-    private func lookup(_ name: Name) -> MustacheValue? {
-        guard let first = name.parts.first else { return contextStack.last }
-        let firstHash = name.hashes[0]
+    /// The value of the name instruction `op` refers to, or nil when nothing matches (an error when strict).
+    private func resolve(_ op: Program.Op, in frame: Pending) throws(TemplateError) -> MustacheValue? {
+        let keys = frame.names[Int(op.a)]
+        if let value = lookup(keys: frame.keys + Int(keys.start), hashes: frame.keyHashes + Int(keys.start),
+                              count: Int(keys.count)) {
+            return value
+        }
+        guard options.strict else { return nil }
+        let name = programs[frame.program].names[Int(op.a)]
+        throw error(at: op.offset, in: frame, "unknown name '\(name.text)': \(missReason(name))")
+    }
+
+    /// The value `name` refers to, or nil when nothing matches (an error when strict).
+    private func resolve(_ name: Name, at offset: Int32, in frame: Pending) throws(TemplateError) -> MustacheValue? {
+        if let value = lookup(name) { return value }
+        guard options.strict else { return nil }
+        throw error(at: offset, in: frame, "unknown name '\(name.text)': \(missReason(name))")
+    }
+
+    /// The value of the dotted name whose `count` keys and their hashes are at `keys` and `hashes`
+    /// (`.` when there are none): the first key is looked up from the top of the context stack down.
+    private func lookup(keys: UnsafePointer<String>?, hashes: UnsafePointer<UInt64>?, count: Int) -> MustacheValue? {
+        guard count > 0, let keys, let hashes else { return contextStack.last }
         var found: MustacheValue?
         for position in stride(from: contextStack.count - 1, through: 0, by: -1) {
-            if case .object(let fields) = contextStack[position], let value = fields.value(forKey: first, hash: firstHash) {
+            if case .object(let fields) = contextStack[position], let value = fields.value(forKey: keys[0], hash: hashes[0]) {
                 found = value
                 break
             }
         }
         guard var current = found else { return nil }
-        for k in 1..<name.parts.count {
-            guard case .object(let fields) = current, let value = fields.value(forKey: name.parts[k], hash: name.hashes[k])
-            else { return nil }
+        for k in 1..<count {
+            guard case .object(let fields) = current, let value = fields.value(forKey: keys[k], hash: hashes[k]) else { return nil }
             current = value
         }
         return current
+    }
+
+    /// A name's value as `lookup` finds it.
+    private func lookup(_ name: Name) -> MustacheValue? {
+        name.parts.withUnsafeBufferPointer { keys in
+            name.hashes.withUnsafeBufferPointer { hashes in
+                lookup(keys: keys.baseAddress, hashes: hashes.baseAddress, count: keys.count)
+            }
+        }
     }
 
     /// Why `name` did not resolve, for a strict-mode message.
@@ -368,7 +433,7 @@ struct Renderer {
     /// The partial or parent template a tag names, or nil when there is none (an error when
     /// `missingPartialIsError`, or for an unresolved dynamic name when strict).
     private func load(
-        _ reference: PartialReference, at offset: Int, in frame: Frame
+        _ reference: PartialReference, at offset: Int32, in frame: Pending
     ) throws(TemplateError) -> (String, Template)? {
         let name: String
         switch reference {
@@ -383,8 +448,8 @@ struct Renderer {
                 name = String(decoding: bytes, as: UTF8.self)
             default:
                 if options.strict {
-                    throw frame.source.error(
-                        at: offset,
+                    throw error(
+                        at: offset, in: frame,
                         "dynamic partial name '\(dynamic.text)' is \(Self.kind(of: value)): expected a string")
                 }
                 return nil
@@ -396,11 +461,11 @@ struct Renderer {
         } catch let error as TemplateError {
             throw error
         } catch {
-            throw frame.source.error(at: offset, "cannot load partial '\(name)': \(error)")
+            throw self.error(at: offset, in: frame, "cannot load partial '\(name)': \(error)")
         }
         guard let template else {
             if options.missingPartialIsError {
-                throw frame.source.error(at: offset, "partial '\(name)' not found")
+                throw error(at: offset, in: frame, "partial '\(name)' not found")
             }
             return nil
         }

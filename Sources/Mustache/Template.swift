@@ -8,17 +8,17 @@
 public struct Template: Sendable {
     /// The name used in error messages, e.g. `campaign.md` or a file path.
     public let name: String
-    let nodes: [Node]
-    let info: SourceInfo
+    /// The compiled template the renderer runs.
+    let program: Program
+    var info: SourceInfo { program.info }
 
     /// Parses `source`. Throws for an unclosed or mismatched section, an unclosed tag, a bad
     /// set-delimiter tag or an invalid name, with the line and column of the problem.
     public init(source: String, name: String) throws(TemplateError) {
         let info = SourceInfo(name: name, source: source)
         var parser = Parser(info: info)
-        self.nodes = try parser.parse()
+        self.program = Program(nodes: try parser.parse(), info: info)
         self.name = name
-        self.info = info
     }
 
     /// Renders the template with `context` at the bottom of the context stack.
@@ -46,7 +46,7 @@ public struct Template: Sendable {
         into output: inout [UInt8]
     ) throws(TemplateError) {
         var renderer = Renderer(context: context, partials: partials, options: options)
-        try renderer.render(nodes, source: info, into: &output)
+        try renderer.render(program, into: &output)
     }
 
     /// Renders the template onto the end of `output` with every value's text kept apart: each
@@ -62,7 +62,7 @@ public struct Template: Sendable {
         separating values: inout SeparatedValues
     ) throws(TemplateError) {
         var renderer = Renderer(context: context, partials: partials, options: options)
-        try renderer.render(nodes, source: info, into: &output, separating: &values)
+        try renderer.render(program, into: &output, separating: &values)
     }
 }
 

@@ -24,25 +24,33 @@ public enum HTML {
     public static func escape(_ text: String) -> String { RenderOptions.escapeHTML(text) }
 
     /// `escape` onto the end of `output`, for the template engine.
-    @Sendable public static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+    public static func escape<Output: ByteOutput & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout Output) {
         RenderOptions.escapeHTML(bytes, into: &output)
     }
 
     /// A value's text as it lands in a page compiled from Markdown: HTML-escaped, with line
     /// breaks and tabs folded to spaces (as `MarkdownEscaping` folds them) and other control
     /// characters shown as U+FFFD, the replacement character.
-    @Sendable public static func escapeFolding(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+    @Sendable public static func escapeFolding(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout ByteBuffer) {
         // Every byte it changes is below 0x40: one bit of `changed` each.
         let changed: UInt64 = 0xFFFF_FFFF | 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
         var runStart = 0
         var i = 0
         while i < bytes.count {
+            // Most text has nothing to change: skip it eight bytes at a time.
+            if i + 8 <= bytes.count {
+                let word = RenderOptions.word(bytes, at: i)
+                if RenderOptions.hasByteBelow(word, 0x20) == 0 && !RenderOptions.wordHasHTMLSpecial(word) {
+                    i += 8
+                    continue
+                }
+            }
             let b = bytes[i]
             guard b < 0x40, changed >> UInt64(b) & 1 != 0 else {
                 i += 1
                 continue
             }
-            if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            if runStart < i { output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             switch b {
             case 0x09, 0x0A, 0x0B, 0x0C, 0x0D: output.append(0x20)
             case 0..<0x20: output.append(contentsOf: [0xEF, 0xBF, 0xBD] as [UInt8])
@@ -52,9 +60,9 @@ public enum HTML {
             runStart = i
         }
         if runStart == 0 {
-            output.append(contentsOf: bytes)
+            output.append(bytes)
         } else if runStart < bytes.count {
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            output.append(UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
     }
 
@@ -140,8 +148,8 @@ public enum MarkdownEscaping {
     }
 
     /// `escape` onto the end of `output`, for the template engine.
-    @Sendable public static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        if needsEscaping(bytes) { escapeSlow(bytes, into: &output) } else { output.append(contentsOf: bytes) }
+    public static func escape<Output: ByteOutput & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout Output) {
+        if needsEscaping(bytes) { escapeSlow(bytes, into: &output) } else { output.append(bytes) }
     }
 
     private static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -156,7 +164,7 @@ public enum MarkdownEscaping {
         return false
     }
 
-    private static func appendReference(_ b: UInt8, to out: inout [UInt8]) {
+    private static func appendReference<Output: ByteOutput & ~Copyable>(_ b: UInt8, to out: inout Output) {
         out.append(0x26) // &
         out.append(0x23) // #
         if b >= 100 { out.append(0x30 + b / 100) }
@@ -176,7 +184,7 @@ public enum MarkdownEscaping {
         b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0B || b == 0x0C
     }
 
-    private static func escapeSlow(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    private static func escapeSlow<Output: ByteOutput & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout Output) {
         let table = self.table
         // The value's start, where a block could begin: spaces, a list number's digits and what follows them.
         var position = 0
@@ -211,12 +219,12 @@ public enum MarkdownEscaping {
                     position += 1
                     continue
                 }
-                if runStart < position { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position])) }
+                if runStart < position { out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<position])) }
                 if isFoldedToSpace(byte) { out.append(0x20) } else { appendReference(byte, to: &out) }
                 position += 1
                 runStart = position
             }
-            if runStart < position { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position])) }
+            if runStart < position { out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<position])) }
         }
     }
 }

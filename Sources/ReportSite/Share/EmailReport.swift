@@ -17,7 +17,7 @@ public enum EmailReport {
 
     /// Values are HTML-escaped, even in `{{{ }}}`; trusted values pass through.
     static let options: RenderOptions = {
-        var o = RenderOptions(escapeBytes: HTML.escape, escapeUnescapedBytes: HTML.escape, strict: false)
+        var o = RenderOptions(escapeBytes: { HTML.escape($0, into: &$1) }, escapeUnescapedBytes: { HTML.escape($0, into: &$1) }, strict: false)
         o.missingPartialIsError = true
         return o
     }()

@@ -23,10 +23,11 @@ public struct PageRenderer: Sendable {
     ///   `{{#campaign.subject}}` stays legal.
     public init(store: TemplateStore, strict: Bool = false) throws {
         self.store = store
-        markdownOptions = RenderOptions(escapeBytes: MarkdownEscaping.escape, escapeUnescapedBytes: MarkdownEscaping.escape,
-                                        strict: strict, missingPartialIsError: true)
-        htmlOptions = RenderOptions(escapeBytes: HTML.escape, escapeUnescapedBytes: HTML.escape, strict: strict,
-                                    missingPartialIsError: true)
+        let markdown: ByteEscaper = { MarkdownEscaping.escape($0, into: &$1) }
+        let html: ByteEscaper = { HTML.escape($0, into: &$1) }
+        markdownOptions = RenderOptions(escapeBytes: markdown, escapeUnescapedBytes: markdown, strict: strict,
+                                        missingPartialIsError: true)
+        htmlOptions = RenderOptions(escapeBytes: html, escapeUnescapedBytes: html, strict: strict, missingPartialIsError: true)
         separatedOptions = RenderOptions(escapeBytes: HTML.escapeFolding, escapeUnescapedBytes: HTML.escapeFolding,
                                          strict: strict, missingPartialIsError: true)
         layout = try store.page("layout")

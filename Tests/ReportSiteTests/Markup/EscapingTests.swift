@@ -1,3 +1,4 @@
+import Mustache
 import Testing
 @testable import ReportSite
 
@@ -84,6 +85,35 @@ struct MarkdownEscapingReferenceTests {
         let expected = Array(Self.referenceBytes(text))
         #expect(bytes == expected, "\(text)")
         #expect(Array(MarkdownEscaping.escape(text).utf8) == expected, "\(text)")
+    }
+
+    @Test("A value kept apart from the Markdown: HTML-escaped and folded, wherever the byte falls in the word-at-a-time scan")
+    func foldingAtEveryPosition() {
+        func reference(_ bytes: [UInt8]) -> [UInt8] {
+            bytes.flatMap { b -> [UInt8] in
+                switch b {
+                case 0x09, 0x0A, 0x0B, 0x0C, 0x0D: [0x20]
+                case 0..<0x20: [0xEF, 0xBF, 0xBD]
+                case UInt8(ascii: "&"): Array("&amp;".utf8)
+                case UInt8(ascii: "<"): Array("&lt;".utf8)
+                case UInt8(ascii: ">"): Array("&gt;".utf8)
+                case UInt8(ascii: "\""): Array("&quot;".utf8)
+                case UInt8(ascii: "'"): Array("&#39;".utf8)
+                default: [b]
+                }
+            }
+        }
+        for length in 1..<20 {
+            for position in 0..<length {
+                for special: UInt8 in [0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x22, 0x26, 0x27, 0x3C, 0x3E, 0x20, 0x7F, 0xC3] {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "x"), count: length)
+                    bytes[position] = special
+                    var output = ByteBuffer()
+                    bytes.withUnsafeBufferPointer { HTML.escapeFolding($0, into: &output) }
+                    #expect(output.withBytes { Array($0) } == reference(bytes), "\(bytes)")
+                }
+            }
+        }
     }
 
     /// The rules of `MarkdownEscaping`, byte by byte with no fast paths (multi-byte characters pass through whole).
