@@ -192,13 +192,10 @@ public struct SiteWriter: Sendable {
             case made(json: String, csv: String, links: String)
             case kept(ManifestEntry)
         }
-        let batch = 512
-        var start = 0
-        while start < count {
-            let end = min(count, start + batch)
-            let first = start
-            let results = try parallelMapThrowing(end - start) { k -> (part: Part, key: String) in
-                let i = first + k
+        /// Renders (or keeps) one batch of campaigns, on every core.
+        let renderBatch = { @Sendable (batch: Range<Int>) throws -> [(part: Part, key: String)] in
+            try parallelMapThrowing(batch.count) { k -> (part: Part, key: String) in
+                let i = batch.lowerBound + k
                 let meter = self.meter
                 let key = metered(meter, "fingerprints") {
                     pageFingerprint(dataset.reports[i], history: dataset.insightEvaluator.historyDigest(at: i),
@@ -223,6 +220,16 @@ public struct SiteWriter: Sendable {
                            links: MetricsExport.linksCSVRows(report)), key)
                 }
             }
+        }
+        // The exports are written in campaign order on this thread while the next batch renders:
+        // at most two batches' results are held at once.
+        let batches = stride(from: 0, to: count, by: 512).map { $0..<min(count, $0 + 512) }
+        var ahead = batches.first.map { first in BackgroundTask { try renderBatch(first) } }
+        defer { _ = try? ahead?.wait() }
+        for (b, batch) in batches.enumerated() {
+            let results = try ahead!.wait()
+            ahead = b + 1 < batches.count ? BackgroundTask { [batch = batches[b + 1]] in try renderBatch(batch) } : nil
+            let start = batch.lowerBound
             for (k, r) in results.enumerated() {
                 try json.append(start + k == 0 ? "\n" : ",\n")
                 let jsonAt = json.position, csvAt = csv.position, linksAt = linksCSV.position
@@ -240,8 +247,7 @@ public struct SiteWriter: Sendable {
                 entries.append(ManifestEntry(key: r.key, json: jsonAt..<json.position, csv: csvAt..<csv.position,
                                              links: linksAt..<linksCSV.position))
             }
-            start = end
-            progress?(end, count)
+            progress?(batch.upperBound, count)
         }
         try json.append(count == 0 ? "]}\n" : "\n]}\n")
         try json.close()
@@ -452,6 +458,28 @@ public struct SiteWriter: Sendable {
 }
 
 // MARK: - Files
+
+/// Work run on another thread, whose result is waited for (once; later waits return it again).
+final class BackgroundTask<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<T, Error>?
+    private var finished = false
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.result = Result { try work() }
+            self.done.signal()
+        }
+    }
+
+    func wait() throws -> T {
+        if !finished {
+            done.wait()
+            finished = true
+        }
+        return try result!.get()
+    }
+}
 
 /// The names in a folder (one listing instead of a check per file), nil if it cannot be read.
 func fileNames(in directory: String) -> Set<String>? {
