@@ -81,6 +81,11 @@ public struct InsightEvaluator: Sendable {
     /// Everything the insights of campaign `index` depend on besides its own data, as text
     /// (the account history it is compared with), for change detection.
     public func historyDigest(at index: Int) -> String {
+        String(historyHash(at: index), radix: 16)
+    }
+
+    /// `historyDigest` as a number (no text to make per campaign).
+    public func historyHash(at index: Int) -> UInt64 {
         let previous = history.previous(before: index)
         // The rates' bit patterns, metric by metric, mixed a word at a time: exact (any change
         // of a rate changes its bits), and cheap for long windows.
@@ -94,7 +99,7 @@ public struct InsightEvaluator: Sendable {
             mix(UInt64(values.count))
             for value in values { mix(value.bitPattern) }
         }
-        return String(h, radix: 16)
+        return h
     }
 }
 

@@ -55,7 +55,7 @@ public struct SiteWriter: Sendable {
     /// Built-in assets, by their name under Assets/.
     public static let assetNames = ["style.css", "favicon.svg"]
     static let manifestPath = ".funnelmark-manifest"
-    static let manifestVersion = "funnelmark-manifest 4"
+    static let manifestVersion = "funnelmark-manifest 5"
 
     public init(outputDirectory: String, renderer: PageRenderer, site: SiteInfo, stampIsInput: Bool = true, progress: BuildProgress? = nil) {
         self.outputDirectory = outputDirectory
@@ -193,12 +193,12 @@ public struct SiteWriter: Sendable {
             case kept(ManifestEntry)
         }
         /// Renders (or keeps) one batch of campaigns, on every core.
-        let renderBatch = { @Sendable (batch: Range<Int>) throws -> [(part: Part, key: String)] in
-            try parallelMapThrowing(batch.count) { k -> (part: Part, key: String) in
+        let renderBatch = { @Sendable (batch: Range<Int>) throws -> [(part: Part, key: UInt64)] in
+            try parallelMapThrowing(batch.count) { k -> (part: Part, key: UInt64) in
                 let i = batch.lowerBound + k
                 let meter = self.meter
                 let key = metered(meter, "fingerprints") {
-                    pageFingerprint(dataset.reports[i], history: dataset.insightEvaluator.historyDigest(at: i),
+                    pageFingerprint(dataset.reports[i], history: dataset.insightEvaluator.historyHash(at: i),
                                     slug: slugs[i], siteKey: siteKey)
                 }
                 let id = dataset.reports[i].campaign.id
@@ -290,27 +290,33 @@ public struct SiteWriter: Sendable {
     ///
     /// A campaign read from campaigns.json is identified by the digest of its object's text
     /// there; figures from event files are added as computed.
-    func pageFingerprint(_ report: CampaignReport, history: String, slug: String, siteKey: String) -> String {
-        var text = siteKey + "\n" + slug + "\n" + history + "\n"
+    func pageFingerprint(_ report: CampaignReport, history: UInt64, slug: String, siteKey: String) -> UInt64 {
+        var hash = Fingerprint()
+        hash.add(siteKey)
+        hash.add(slug)
+        hash.add(history)
         let c = report.campaign
         if let digest = c.sourceDigest, report.events == nil {
-            text += String(digest, radix: 16)
-            return String(fnv1a(text), radix: 16)
+            hash.add(digest)
+            return hash.value
         }
-        text += (c.sourceDigest.map { String($0, radix: 16) } ?? "") + "\n" + MetricsExport.campaignJSON(report)
+        hash.add(c.sourceDigest ?? 0)
+        hash.add(MetricsExport.campaignJSON(report))
         for part in [c.subject, c.preheader, c.fromName, c.fromEmail, c.scheduledAt?.rfc3339, c.sentAt?.rfc3339,
                      c.completedAt?.rfc3339, c.audience.size.map(String.init)] {
-            text += "\n" + (part ?? "\u{1}")
+            hash.add(part ?? "\u{1}")
         }
-        text += "\n" + c.tags.joined(separator: "\u{1}") + "\n" + c.utm.pairs.map { $0.name + "=" + $0.value }.joined(separator: "\u{1}")
-        if let events = report.events { text += "\n" + String(describing: events) }
-        return String(fnv1a(text), radix: 16)
+        hash.add(c.tags.joined(separator: "\u{1}"))
+        hash.add(c.utm.pairs.map { $0.name + "=" + $0.value }.joined(separator: "\u{1}"))
+        if let events = report.events { hash.add(String(describing: events)) }
+        return hash.value
     }
 
     /// What the manifest remembers of a campaign: its fingerprint and where its object and row
     /// are in metrics.json, metrics.csv and links.csv, so an unchanged campaign's can be copied.
     struct ManifestEntry: Sendable, Equatable {
-        var key: String
+        /// The campaign's `pageFingerprint`.
+        var key: UInt64
         var json: Range<Int>
         var csv: Range<Int>
         var links: Range<Int>
@@ -323,28 +329,45 @@ public struct SiteWriter: Sendable {
         for neighbour in [p - 1, p + 1] where months.indices.contains(neighbour) {
             text += months[neighbour].fileName + "\t" + months[neighbour].label + "\n"
         }
-        for i in months[p].indices { text += slugs[i] + "\t" + entries[i].key + "\n" }
+        for i in months[p].indices { text += slugs[i] + "\t" + String(entries[i].key, radix: 16) + "\n" }
         return String(fnv1a(text), radix: 16)
     }
 
     /// The manifest: one line per campaign (slug, fingerprint, spans of its metrics.json object
     /// metrics.csv row and links.csv rows), then one per month page ("#month", file, fingerprint).
     func manifest(slugs: [String], entries: [ManifestEntry], months: [String: String], siteKey: String) -> [UInt8] {
-        var text = HTMLBuilder(capacity: 64 * slugs.count + 256)
-        text.plain(Self.manifestVersion + "\n" + siteKey + "\n")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 * slugs.count + 256)
+        func add(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        /// `value` in `radix` (10 or 16, lower-case), most significant digit first.
+        func add(_ value: UInt64, radix: UInt64) {
+            var power: UInt64 = 1
+            while power <= value / radix { power *= radix }
+            var rest = value
+            while power > 0 {
+                let digit = UInt8(rest / power)
+                bytes.append(digit < 10 ? 0x30 + digit : 0x57 + digit)
+                rest %= power
+                power /= radix
+            }
+        }
+        add(Self.manifestVersion + "\n" + siteKey + "\n")
         for k in slugs.indices.sorted(by: { slugs[$0] < slugs[$1] }) {
             let e = entries[k]
-            text.plain(slugs[k])
-            text.markup("\t")
-            text.plain(e.key)
+            add(slugs[k])
+            bytes.append(0x09)
+            add(e.key, radix: 16)
             for n in [e.json.lowerBound, e.json.count, e.csv.lowerBound, e.csv.count, e.links.lowerBound, e.links.count] {
-                text.markup("\t")
-                text.integer(n)
+                bytes.append(0x09)
+                add(UInt64(n), radix: 10)
             }
-            text.markup("\n")
+            bytes.append(0x0A)
         }
-        for (file, key) in months.sorted(by: { $0.key < $1.key }) { text.plain("#month\t\(file)\t\(key)\n") }
-        return text.bytes
+        for (file, key) in months.sorted(by: { $0.key < $1.key }) { add("#month\t\(file)\t\(key)\n") }
+        return bytes
     }
 
     /// What a previous build's manifest holds.
@@ -361,10 +384,13 @@ public struct SiteWriter: Sendable {
         var months: [String: String] = [:]
         let ok = bytes.withUnsafeBufferPointer { b -> Bool in
             var position = 0
+            // One array for every line's fields (a new one per line cost an allocation each).
+            var fields: [Range<Int>] = []
+            fields.reserveCapacity(8)
             /// The next line's tab-separated fields (empty for an empty line), nil at the end.
             func nextLine() -> [Range<Int>]? {
                 guard position < b.count else { return nil }
-                var fields: [Range<Int>] = []
+                fields.removeAll(keepingCapacity: true)
                 var start = position
                 while position < b.count && b[position] != 0x0A {
                     if b[position] == 0x09 { fields.append(start..<position); start = position + 1 }
@@ -375,6 +401,20 @@ public struct SiteWriter: Sendable {
                 return fields
             }
             func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+            func hex(_ r: Range<Int>) -> UInt64? {
+                guard !r.isEmpty, r.count <= 16 else { return nil }
+                var n: UInt64 = 0
+                for i in r {
+                    let digit: UInt8
+                    switch b[i] {
+                    case 0x30...0x39: digit = b[i] - 0x30
+                    case 0x61...0x66: digit = b[i] - 0x61 + 10
+                    default: return nil
+                    }
+                    n = n << 4 | UInt64(digit)
+                }
+                return n
+            }
             func number(_ r: Range<Int>) -> Int? {
                 guard !r.isEmpty, r.count < 19 else { return nil }
                 var n = 0
@@ -393,21 +433,17 @@ public struct SiteWriter: Sendable {
                     months[text(fields[1])] = text(fields[2])
                     continue
                 }
-                guard fields.count == 8 else { return false }
-                var numbers: [Int] = []
-                for f in fields[2...] {
-                    guard let n = number(f) else { return false }
-                    numbers.append(n)
-                }
-                let (jo, jl, co, cl, lo, ll) = (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5])
-                entries[text(fields[0])] = ManifestEntry(key: text(fields[1]), json: jo..<(jo + jl), csv: co..<(co + cl),
+                guard fields.count == 8, let key = hex(fields[1]),
+                      let jo = number(fields[2]), let jl = number(fields[3]), let co = number(fields[4]),
+                      let cl = number(fields[5]), let lo = number(fields[6]), let ll = number(fields[7]) else { return false }
+                entries[text(fields[0])] = ManifestEntry(key: key, json: jo..<(jo + jl), csv: co..<(co + cl),
                                                          links: lo..<(lo + ll))
             }
             return true
         }
         guard ok else { return nil }
         // Pages the manifest promises must still be there.
-        guard let pages = fileNames(in: directory + "/campaigns") else { return nil }
+        guard let pages = fileNames(in: directory + "/campaigns", expecting: entries.count) else { return nil }
         for slug in entries.keys where !pages.contains(slug + ".html") { return nil }
         return PreviousBuild(campaigns: entries, months: months)
     }
@@ -457,6 +493,31 @@ public struct SiteWriter: Sendable {
     }
 }
 
+// MARK: - Fingerprints
+
+/// FNV-1a over a sequence of fields, each followed by a separator byte (so "ab","c" and
+/// "a","bc" differ), fed from the bytes as they are: no text is put together to be hashed.
+struct Fingerprint {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    private mutating func byte(_ b: UInt8) {
+        value = (value ^ UInt64(b)) &* 0x100_0000_01b3
+    }
+
+    mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { for b in $0 { byte(b) } }
+        byte(0x0A)
+    }
+
+    /// A number's eight bytes, low first.
+    mutating func add(_ number: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { byte(UInt8(truncatingIfNeeded: number >> UInt64(shift))) }
+        byte(0x0A)
+    }
+}
+
 // MARK: - Files
 
 /// Work run on another thread, whose result is waited for (once; later waits return it again).
@@ -482,10 +543,10 @@ final class BackgroundTask<T: Sendable>: @unchecked Sendable {
 }
 
 /// The names in a folder (one listing instead of a check per file), nil if it cannot be read.
-func fileNames(in directory: String) -> Set<String>? {
+func fileNames(in directory: String, expecting count: Int = 0) -> Set<String>? {
     guard let dir = opendir(directory) else { return nil }
     defer { closedir(dir) }
-    var names = Set<String>()
+    var names = Set<String>(minimumCapacity: count + 2)
     while let entry = readdir(dir) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)

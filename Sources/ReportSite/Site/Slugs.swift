@@ -53,12 +53,13 @@ public enum Slugs {
     /// Unique slugs for ids, independent of input order: an id whose base slug
     /// is shared with another id gets a short hash of the id appended.
     public static func assign(_ ids: [String]) -> [String] {
-        let bases = ids.map(base)
+        let bases = ids.count < 2048 ? ids.map(base) : parallelMap(ids.count) { base(ids[$0]) }
         var uses: [String: Int] = [:]
+        uses.reserveCapacity(ids.count)
         for b in bases { uses[b, default: 0] += 1 }
         var result = zip(ids, bases).map { id, b in uses[b]! > 1 ? "\(b)-\(shortHash(id))" : b }
         // A hashed slug could, in theory, equal another id's plain slug; resolve deterministically.
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: ids.count)
         for i in result.indices {
             var candidate = result[i]
             var n = 2
