@@ -153,10 +153,8 @@ private struct SummaryWriter {
                     \(who) are \(opens.words) \(benchmark.phrase) of \(openPublished) and clicks are \(clicks.words) its \(clickPublished) \
                     (data as of \(IndustryBenchmark.dataAsOf)\(caveat)).
                     """)
-                evidence.append("""
-                    Benchmark: \(benchmark.name), \(openPublished) open, \(clickPublished) click (Mailchimp, data as of \(IndustryBenchmark.dataAsOf))
-                    """)
-                source = IndustryBenchmark.citation
+                evidence.append(InsightText(benchmark.summaryLine))
+                source = benchmark.citation
                 sourceURL = IndustryBenchmark.sourceURL
             }
 
