@@ -213,12 +213,12 @@ private struct SummaryWriter {
         guard let top else {
             return c.isSending ? "No problems stand out so far." : "No problems stand out."
         }
-        let title = InsightText.lowercasingFirst(others[top].title)
+        let title = others[top].title
         if others[top].severity >= .warning {
             let more = warnings - 1
             let tail: InsightText = more == 0 ? "" : " (and \(more) more \(more == 1 ? "warning" : "warnings") below)"
-            return "The main problem: \(title)\(tail)."
+            return "The main problem: \(lowercasingFirst: title)\(tail)."
         }
-        return "Nothing is alarming; worth a look: \(title)."
+        return "Nothing is alarming; worth a look: \(lowercasingFirst: title)."
     }
 }
