@@ -203,6 +203,44 @@ struct ExportText: TextOutputStream {
         if !done { appendText(ExportText.csvFieldByCharacters(string)) }
     }
 
+    /// `Timestamp.rfc3339`, as a CSV field: written in place when its fields have their fixed widths
+    /// (it never needs quoting then), else as `csvField(timestamp.rfc3339)`.
+    mutating func timestamp(_ timestamp: Timestamp) {
+        if !TimestampText.write(timestamp, time: true, to: &pending) { csvField(timestamp.rfc3339) }
+    }
+
+    /// `csvField(MetricsExport.insightIDs(insights))`. Rule ids are plain ASCII words: their bytes are
+    /// written as they are, separated by spaces; any other id takes the general path.
+    mutating func insightIDs(_ insights: [Insight]) {
+        var plain = true
+        var first = true
+        for i in insights.indices where insights[i].kind != .summary {
+            var id = insights[i].id
+            plain = id.withUTF8 { bytes in
+                guard let lead = bytes.first else { return false }
+                if first && ExportText.formulaStart(lead) { return false }
+                return bytes.allSatisfy(ExportText.isPlainCSVByte)
+            }
+            if !plain { break }
+            first = false
+        }
+        guard plain else {
+            csvField(MetricsExport.insightIDs(insights))
+            return
+        }
+        first = true
+        for i in insights.indices where insights[i].kind != .summary {
+            if !first { pending.append(byte: UInt8(ascii: " ")) }
+            first = false
+            pending.append(insights[i].id)
+        }
+    }
+
+    /// ASCII that a CSV field holds without quoting: printable, and not `,` or `"`.
+    static func isPlainCSVByte(_ b: UInt8) -> Bool {
+        b >= 0x20 && b < 0x7F && b != UInt8(ascii: ",") && b != UInt8(ascii: "\"")
+    }
+
     /// The first bytes `csvField` protects against: `= + - @`, tab, CR.
     static func formulaStart(_ byte: UInt8) -> Bool {
         switch byte {

@@ -55,14 +55,12 @@ public enum MetricsExport {
         if let name = c.audience.name { o.jsonString(name) } else { o.ascii("null") }
         o.ascii(",\n   \"counts\": {")
         writeCounts(m.counts) { name, value in
-            if name != .sent { o.ascii(", ") }
-            o.ascii(name.json)
+            o.ascii(name.jsonMember)
             if let value { o.int(value) } else { o.ascii("null") }
         }
         o.ascii("},\n   \"rates\": {")
         writeRates(m.rates) { name, value in
-            if name != .delivery { o.ascii(", ") }
-            o.ascii(name.json)
+            o.ascii(name.jsonMember)
             o.jsonNumber(value)
         }
         o.ascii("},\n   \"funnel\": [")
@@ -92,11 +90,7 @@ public enum MetricsExport {
         for i in insights.indices {
             o.ascii(i == 0 ? "{\"id\": " : ",\n     {\"id\": ")
             o.jsonString(insights[i].id)
-            o.ascii(", \"kind\": ")
-            o.jsonString(insights[i].kind.rawValue)
-            o.ascii(", \"severity\": ")
-            o.jsonString(insights[i].severity.rawValue)
-            o.ascii(", \"title\": ")
+            o.ascii(kindAndSeverityMembers(insights[i].kind, insights[i].severity))
             o.jsonString(insights[i].title)
             o.ascii(", \"detail\": ")
             o.jsonString(insights[i].detail)
@@ -104,6 +98,25 @@ public enum MetricsExport {
         }
         o.ascii("]}")
         return o.finish()
+    }
+
+    /// `, "kind": "anomaly", "severity": "warning", "title": `: the members between an insight's id
+    /// and its title, written as one piece (kinds and severities are plain words: nothing to escape).
+    static func kindAndSeverityMembers(_ kind: InsightKind, _ severity: InsightSeverity) -> StaticString {
+        switch (kind, severity) {
+        case (.summary, .info): ", \"kind\": \"summary\", \"severity\": \"info\", \"title\": "
+        case (.summary, .notice): ", \"kind\": \"summary\", \"severity\": \"notice\", \"title\": "
+        case (.summary, .warning): ", \"kind\": \"summary\", \"severity\": \"warning\", \"title\": "
+        case (.summary, .critical): ", \"kind\": \"summary\", \"severity\": \"critical\", \"title\": "
+        case (.anomaly, .info): ", \"kind\": \"anomaly\", \"severity\": \"info\", \"title\": "
+        case (.anomaly, .notice): ", \"kind\": \"anomaly\", \"severity\": \"notice\", \"title\": "
+        case (.anomaly, .warning): ", \"kind\": \"anomaly\", \"severity\": \"warning\", \"title\": "
+        case (.anomaly, .critical): ", \"kind\": \"anomaly\", \"severity\": \"critical\", \"title\": "
+        case (.recommendation, .info): ", \"kind\": \"recommendation\", \"severity\": \"info\", \"title\": "
+        case (.recommendation, .notice): ", \"kind\": \"recommendation\", \"severity\": \"notice\", \"title\": "
+        case (.recommendation, .warning): ", \"kind\": \"recommendation\", \"severity\": \"warning\", \"title\": "
+        case (.recommendation, .critical): ", \"kind\": \"recommendation\", \"severity\": \"critical\", \"title\": "
+        }
     }
 
     /// A JSON number, or null; shortest round-trip form, never exponent-free garbage like "nan".
@@ -127,22 +140,22 @@ public enum MetricsExport {
         case sent, delivered, bounced, hardBounced, softBounced, uniqueOpens, totalOpens, humanUniqueOpens, uniqueClicks,
              totalClicks, unsubscribed, complaints, dropped
 
-        /// `"sent": `.
-        var json: StaticString {
+        /// `"sent": `, `, "delivered": `: the key with the comma before it (the first member has none).
+        var jsonMember: StaticString {
             switch self {
             case .sent: "\"sent\": "
-            case .delivered: "\"delivered\": "
-            case .bounced: "\"bounced\": "
-            case .hardBounced: "\"hard_bounced\": "
-            case .softBounced: "\"soft_bounced\": "
-            case .uniqueOpens: "\"unique_opens\": "
-            case .totalOpens: "\"total_opens\": "
-            case .humanUniqueOpens: "\"human_unique_opens\": "
-            case .uniqueClicks: "\"unique_clicks\": "
-            case .totalClicks: "\"total_clicks\": "
-            case .unsubscribed: "\"unsubscribed\": "
-            case .complaints: "\"complaints\": "
-            case .dropped: "\"dropped\": "
+            case .delivered: ", \"delivered\": "
+            case .bounced: ", \"bounced\": "
+            case .hardBounced: ", \"hard_bounced\": "
+            case .softBounced: ", \"soft_bounced\": "
+            case .uniqueOpens: ", \"unique_opens\": "
+            case .totalOpens: ", \"total_opens\": "
+            case .humanUniqueOpens: ", \"human_unique_opens\": "
+            case .uniqueClicks: ", \"unique_clicks\": "
+            case .totalClicks: ", \"total_clicks\": "
+            case .unsubscribed: ", \"unsubscribed\": "
+            case .complaints: ", \"complaints\": "
+            case .dropped: ", \"dropped\": "
             }
         }
     }
@@ -168,18 +181,18 @@ public enum MetricsExport {
     enum RateField: CaseIterable {
         case delivery, open, humanOpen, click, clickToOpen, bounce, hardBounce, unsubscribe, complaint
 
-        /// `"delivery": `.
-        var json: StaticString {
+        /// `"delivery": `, `, "open": `: the key with the comma before it (the first member has none).
+        var jsonMember: StaticString {
             switch self {
             case .delivery: "\"delivery\": "
-            case .open: "\"open\": "
-            case .humanOpen: "\"human_open\": "
-            case .click: "\"click\": "
-            case .clickToOpen: "\"click_to_open\": "
-            case .bounce: "\"bounce\": "
-            case .hardBounce: "\"hard_bounce\": "
-            case .unsubscribe: "\"unsubscribe\": "
-            case .complaint: "\"complaint\": "
+            case .open: ", \"open\": "
+            case .humanOpen: ", \"human_open\": "
+            case .click: ", \"click\": "
+            case .clickToOpen: ", \"click_to_open\": "
+            case .bounce: ", \"bounce\": "
+            case .hardBounce: ", \"hard_bounce\": "
+            case .unsubscribe: ", \"unsubscribe\": "
+            case .complaint: ", \"complaint\": "
             }
         }
     }
@@ -225,14 +238,7 @@ public enum MetricsExport {
         // Numbers and these times never need quoting or formula protection.
         o.int(m.audience)
         o.byte(UInt8(ascii: ","))
-        if let at = c.sentAt {
-            var time = TextBytes(capacity: 25)
-            if TimestampText.write(at, time: true, to: &time) {
-                time.withBytes { o.asciiBytes($0) }
-            } else {
-                o.csvField(at.rfc3339)
-            }
-        }
+        if let at = c.sentAt { o.timestamp(at) }
         writeCounts(m.counts) { _, value in
             o.byte(UInt8(ascii: ","))
             if let value { o.int(value) }
@@ -242,7 +248,7 @@ public enum MetricsExport {
             if let value { o.jsonNumber(value) }
         }
         o.byte(UInt8(ascii: ","))
-        o.csvField(insightIDs(r.insights))
+        o.insightIDs(r.insights)
         o.ascii("\r\n")
         return o.finish()
     }

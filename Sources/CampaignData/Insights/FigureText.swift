@@ -84,10 +84,15 @@ public enum FigureText {
     /// Writes `percent(fraction, distinctFrom:)`.
     static func writePercent(_ fraction: Double, distinctFrom threshold: Double?, to text: inout TextBytes) {
         // Exactly none and exactly all read best without decimals.
-        if fraction == 0 { text.append("0%"); return }
-        if fraction == 1 { text.append("100%"); return }
-        writeAdaptive(fraction * 100, distinctFrom: threshold.map { $0 * 100 }, to: &text)
-        text.append(byte: UInt8(ascii: "%"))
+        if fraction == 0 { text.append("0%" as StaticString); return }
+        if fraction == 1 { text.append("100%" as StaticString); return }
+        let percent = fraction * 100
+        if let shown = adaptiveUnits(percent, distinctFrom: threshold.map { $0 * 100 }) {
+            writeUnits(shown.units, decimals: shown.decimals, negative: shown.negative, then: UInt8(ascii: "%"), to: &text)
+        } else {
+            text.append(adaptiveReference(percent, distinctFrom: threshold.map { $0 * 100 }))
+            text.append(byte: UInt8(ascii: "%"))
+        }
     }
 
     /// Writes `points(fraction)`.
@@ -135,20 +140,34 @@ public enum FigureText {
         return value - Double(whole) >= 0.5 ? whole + 1 : whole
     }
 
-    /// `10^decimals` (0–15) as a double, exactly: every step multiplies exact values to an exact result.
+    /// `10^decimals` (0–15) as a double, exactly (every such power is below 2^53).
     @inline(__always)
     static func power(_ decimals: Int) -> Double {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        return scale
+        Double(integerPower(decimals))
     }
 
-    /// `10^decimals` (0–15) as an integer.
+    /// `10^decimals` (0–15) as an integer, from a table.
     @inline(__always)
     static func integerPower(_ decimals: Int) -> Int {
-        var scale = 1
-        for _ in 0..<decimals { scale *= 10 }
-        return scale
+        switch decimals {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        case 8: 100_000_000
+        case 9: 1_000_000_000
+        case 10: 10_000_000_000
+        case 11: 100_000_000_000
+        case 12: 1_000_000_000_000
+        case 13: 10_000_000_000_000
+        case 14: 100_000_000_000_000
+        case 15: 1_000_000_000_000_000
+        default: preconditionFailure("10^\(decimals) is outside 0–15")
+        }
     }
 
     /// The decimals `adaptive` settles on, with the value in whole units of the last decimal
@@ -197,17 +216,38 @@ public enum FigureText {
         return fixed(percent, decimals: decimals)
     }
 
-    /// `units` as a decimal number with `decimals` decimals: 5 units at 3 decimals → `0.005`.
-    static func writeUnits(_ units: Int, decimals: Int, negative: Bool, to text: inout TextBytes) {
-        let divisor = integerPower(decimals)
-        writeDigits(UInt(units / divisor), negative: negative, grouped: false, to: &text)
-        guard decimals > 0 else { return }
-        text.append(byte: UInt8(ascii: "."))
-        // The fraction with its leading zeros: 5 at 3 decimals → "005".
-        var fraction = units % divisor
-        text.appendReversed(count: decimals) { _ in
-            defer { fraction /= 10 }
-            return UInt8(ascii: "0") + UInt8(fraction % 10)
+    /// `units` (0 or more) as a decimal number with `decimals` decimals: 5 units at 3 decimals → `0.005`;
+    /// then the byte `then`, if any (a `%` sign).
+    static func writeUnits(_ units: Int, decimals: Int, negative: Bool, then suffix: UInt8? = nil, to text: inout TextBytes) {
+        // Right to left into a scratch buffer, appended as one piece: at most 19 digits, the point,
+        // 15 zeros of a fraction, the sign and the suffix.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { scratch in
+            var start = 40
+            if let suffix {
+                start -= 1
+                scratch[start] = suffix
+            }
+            var value = UInt(units)
+            if decimals > 0 {
+                // The fraction with its leading zeros: 5 at 3 decimals → "005".
+                for _ in 0..<decimals {
+                    start -= 1
+                    scratch[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                    value /= 10
+                }
+                start -= 1
+                scratch[start] = UInt8(ascii: ".")
+            }
+            repeat {
+                start -= 1
+                scratch[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                value /= 10
+            } while value > 0
+            if negative {
+                start -= 1
+                scratch[start] = UInt8(ascii: "-")
+            }
+            text.append(UnsafeBufferPointer(rebasing: scratch[start...]))
         }
     }
 

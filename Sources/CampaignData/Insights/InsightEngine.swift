@@ -195,6 +195,9 @@ final class InsightPlan: Sendable {
     /// The benchmark rules' in-line margins, as fractions (the summary uses them too).
     let openMargin: Double
     let clickMargin: Double
+    /// The benchmark rules' `Threshold: within ±10% of the benchmark …` lines, the same for every campaign.
+    let openMarginLine: String
+    let clickMarginLine: String
     /// Per metric (`AccountMetric.allCases` order), the history rule's scale floor as a fraction.
     let historyFloors: [Double]
 
@@ -210,12 +213,23 @@ final class InsightPlan: Sendable {
         configuredFirst = first.filter { $0.rule.id == InsightRule.summary.id }
         configuredLast = last.filter { $0.rule.id == InsightRule.summary.id }
         benchmark = config.benchmark.map(PlannedBenchmark.init)
-        openMargin = config.value(InsightRule.benchmarkMargin, rule: InsightRule.openRateVsBenchmark.id) / 100
-        clickMargin = config.value(InsightRule.benchmarkMargin, rule: InsightRule.clickRateVsBenchmark.id) / 100
+        let open = ThresholdSetting(InsightRule.benchmarkMargin, rule: InsightRule.openRateVsBenchmark, config: config)
+        let click = ThresholdSetting(InsightRule.benchmarkMargin, rule: InsightRule.clickRateVsBenchmark, config: config)
+        openMargin = open.fraction
+        clickMargin = click.fraction
+        openMarginLine = InsightPlan.marginLine(open)
+        clickMarginLine = InsightPlan.marginLine(click)
         historyFloors = AccountMetric.inOrder.map { metric in
             let rule = InsightRule.historyRule(metric)
             return rule.threshold(named: InsightRule.scaleFloorName).map { config.value($0, rule: rule.id) / 100 } ?? 0
         }
+    }
+}
+
+extension InsightPlan {
+    /// `Threshold: within ±10% of the benchmark is in line; further below is a notice (Funnelmark default)`.
+    static func marginLine(_ margin: ThresholdSetting) -> String {
+        "Threshold: within ±\(margin.text) of the benchmark is in line; further below is a notice (\(margin.origin))"
     }
 }
 
@@ -229,6 +243,14 @@ struct PlannedBenchmark: Sendable {
     let phrase: String
     /// "the all-industries average".
     let averageTitle: String
+    /// The evidence lines that quote it, the same for every campaign: `Benchmark: 21.33% average unique
+    /// open rate, …`, `Benchmark: 2.62% average click rate, …` and the summary's `Benchmark: All
+    /// industries, 21.33% open, 2.62% click (…)`.
+    let openLine: String
+    let clickLine: String
+    let summaryLine: String
+    /// `IndustryBenchmark.citation`.
+    let citation: String
 
     init(_ industry: IndustryBenchmark) {
         self.industry = industry
@@ -236,6 +258,11 @@ struct PlannedBenchmark: Sendable {
         clickPublished = IndustryBenchmark.published(industry.clickPercent)
         phrase = industry.phrase
         averageTitle = industry.averageTitle
+        let asOf = "(Mailchimp, data as of \(IndustryBenchmark.dataAsOf))"
+        openLine = "Benchmark: \(openPublished) average unique open rate, \(industry.name) \(asOf)"
+        clickLine = "Benchmark: \(clickPublished) average click rate, \(industry.name) \(asOf)"
+        summaryLine = "Benchmark: \(industry.name), \(openPublished) open, \(clickPublished) click \(asOf)"
+        citation = IndustryBenchmark.citation
     }
 
     var name: String { industry.name }

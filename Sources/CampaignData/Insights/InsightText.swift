@@ -98,6 +98,19 @@ struct InsightText: ExpressibleByStringInterpolation {
             if let whole = other.whole { text.append(whole) } else { text.append(other.text) }
         }
 
+        /// `InsightText.lowercasingFirst(title)`, written in place when the title starts with ASCII.
+        mutating func appendInterpolation(lowercasingFirst title: String) {
+            let written: Bool? = title.utf8.withContiguousStorageIfAvailable { bytes in
+                guard let first = bytes.first, first < 0x80 else { return false }
+                // ASCII: lowercasing the first character is lowercasing its first byte.
+                let lowered = first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") ? first | 0x20 : first
+                text.append(byte: lowered)
+                text.append(UnsafeBufferPointer(rebasing: bytes.dropFirst()))
+                return true
+            }
+            if written != true { text.append(InsightText.lowercasingFirst(title)) }
+        }
+
         /// A plain integer, as `String(value)` writes it: `1234`.
         mutating func appendInterpolation(_ value: Int) {
             FigureText.writeDigits(value.magnitude, negative: value < 0, grouped: false, to: &text)

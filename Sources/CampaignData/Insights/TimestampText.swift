@@ -20,31 +20,41 @@ enum TimestampText {
         let c = timestamp.civil
         let offset = abs(timestamp.utcOffsetSeconds)
         guard c.year >= 0, c.year <= 9999, offset / 3600 < 100 else { return false }
-        func two(_ value: Int) {
-            text.append(byte: UInt8(ascii: "0") + UInt8(value / 10))
-            text.append(byte: UInt8(ascii: "0") + UInt8(value % 10))
+        // Into a scratch buffer first, then appended as one piece.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 25) { scratch in
+            var n = 0
+            func byte(_ b: UInt8) {
+                scratch[n] = b
+                n += 1
+            }
+            func two(_ value: Int) {
+                byte(UInt8(ascii: "0") + UInt8(value / 10))
+                byte(UInt8(ascii: "0") + UInt8(value % 10))
+            }
+            two(c.year / 100)
+            two(c.year % 100)
+            byte(UInt8(ascii: "-"))
+            two(c.month)
+            byte(UInt8(ascii: "-"))
+            two(c.day)
+            if time {
+                byte(UInt8(ascii: "T"))
+                two(c.hour)
+                byte(UInt8(ascii: ":"))
+                two(c.minute)
+                byte(UInt8(ascii: ":"))
+                two(c.second)
+                if timestamp.utcOffsetSeconds == 0 {
+                    byte(UInt8(ascii: "Z"))
+                } else {
+                    byte(timestamp.utcOffsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                    two(offset / 3600)
+                    byte(UInt8(ascii: ":"))
+                    two(offset % 3600 / 60)
+                }
+            }
+            text.append(UnsafeBufferPointer(rebasing: scratch[..<n]))
+            return true
         }
-        two(c.year / 100)
-        two(c.year % 100)
-        text.append(byte: UInt8(ascii: "-"))
-        two(c.month)
-        text.append(byte: UInt8(ascii: "-"))
-        two(c.day)
-        guard time else { return true }
-        text.append(byte: UInt8(ascii: "T"))
-        two(c.hour)
-        text.append(byte: UInt8(ascii: ":"))
-        two(c.minute)
-        text.append(byte: UInt8(ascii: ":"))
-        two(c.second)
-        if timestamp.utcOffsetSeconds == 0 {
-            text.append(byte: UInt8(ascii: "Z"))
-        } else {
-            text.append(byte: timestamp.utcOffsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-            two(offset / 3600)
-            text.append(byte: UInt8(ascii: ":"))
-            two(offset % 3600 / 60)
-        }
-        return true
     }
 }

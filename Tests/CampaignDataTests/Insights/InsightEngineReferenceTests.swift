@@ -144,6 +144,8 @@ struct InsightEngineReferenceTests {
     func lowercasingFirst() {
         for title in ["Unsubscribe rate above 0.5%", "1,234 targeted contacts", "Éclair", "ß", "", "A", "a", "\u{301}x", "İx", "\r\nX"] {
             #expect(InsightText.lowercasingFirst(title) == title.prefix(1).lowercased() + title.dropFirst(), "\(title)")
+            let quoted: InsightText = "(\(lowercasingFirst: title))"
+            #expect(quoted.string == "(" + InsightText.lowercasingFirst(title) + ")", "\(title)")
         }
     }
 

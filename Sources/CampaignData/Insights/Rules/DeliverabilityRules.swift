@@ -2,6 +2,8 @@
 
 private let funnelmarkDefault = "Funnelmark default"
 private let ruleOfThumb = "Funnelmark default (common deliverability rule of thumb)"
+/// The spam-complaints rule's closing evidence line, one string for every campaign.
+private let gmailNote = "Note: Gmail measures its spam rate in Postmaster Tools over its own users; this rate covers all delivered recipients."
 
 extension InsightRule {
     // MARK: - spam-complaints
@@ -37,7 +39,7 @@ extension InsightRule {
             return c.insight(severity, title: "Spam complaints at or above \(limit)\(c.soFar)", detail: detail, evidence: [
                 c.rateLine("Complaint rate", rate, counts.complaints, counts.delivered, "delivered", distinctFrom: c.fraction(level)),
                 c.thresholdLine(levels),
-                "Note: Gmail measures its spam rate in Postmaster Tools over its own users; this rate covers all delivered recipients.",
+                InsightText(gmailNote),
             ])
         }
     }()

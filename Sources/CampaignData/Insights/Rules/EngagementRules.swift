@@ -78,8 +78,8 @@ extension InsightRule {
             return c.insight(standing == .below ? .notice : .info,
                              title: "Open rate \(standing.words) \(benchmark.averageTitle)\(c.soFar)", detail: detail, evidence: [
                 c.rateLine(basis.label, basis.rate, basis.numerator, counts.delivered, "delivered"),
-                "Benchmark: \(published) average unique open rate, \(benchmark.name) (Mailchimp, data as of \(IndustryBenchmark.dataAsOf))",
-                "Threshold: within ±\(c.text(margin)) of the benchmark is in line; further below is a notice (\(c.origin(margin)))",
+                InsightText(benchmark.openLine),
+                InsightText(c.evaluation.plan.openMarginLine),
             ])
         }
     }()
@@ -105,8 +105,8 @@ extension InsightRule {
             return c.insight(standing == .below ? .notice : .info,
                              title: "Click rate \(standing.words) \(benchmark.averageTitle)\(c.soFar)", detail: detail, evidence: [
                 c.rateLine("Click rate", rate, counts.uniqueClicks, counts.delivered, "delivered"),
-                "Benchmark: \(published) average click rate, \(benchmark.name) (Mailchimp, data as of \(IndustryBenchmark.dataAsOf))",
-                "Threshold: within ±\(c.text(margin)) of the benchmark is in line; further below is a notice (\(c.origin(margin)))",
+                InsightText(benchmark.clickLine),
+                InsightText(c.evaluation.plan.clickMarginLine),
             ])
         }
     }()

@@ -153,10 +153,8 @@ private struct SummaryWriter {
                     \(who) are \(opens.words) \(benchmark.phrase) of \(openPublished) and clicks are \(clicks.words) its \(clickPublished) \
                     (data as of \(IndustryBenchmark.dataAsOf)\(caveat)).
                     """)
-                evidence.append("""
-                    Benchmark: \(benchmark.name), \(openPublished) open, \(clickPublished) click (Mailchimp, data as of \(IndustryBenchmark.dataAsOf))
-                    """)
-                source = IndustryBenchmark.citation
+                evidence.append(InsightText(benchmark.summaryLine))
+                source = benchmark.citation
                 sourceURL = IndustryBenchmark.sourceURL
             }
 
@@ -215,12 +213,12 @@ private struct SummaryWriter {
         guard let top else {
             return c.isSending ? "No problems stand out so far." : "No problems stand out."
         }
-        let title = InsightText.lowercasingFirst(others[top].title)
+        let title = others[top].title
         if others[top].severity >= .warning {
             let more = warnings - 1
             let tail: InsightText = more == 0 ? "" : " (and \(more) more \(more == 1 ? "warning" : "warnings") below)"
-            return "The main problem: \(title)\(tail)."
+            return "The main problem: \(lowercasingFirst: title)\(tail)."
         }
-        return "Nothing is alarming; worth a look: \(title)."
+        return "Nothing is alarming; worth a look: \(lowercasingFirst: title)."
     }
 }
