@@ -478,9 +478,18 @@ public struct SiteWriter: Sendable {
         let oldMonths = (try? fm.contentsOfDirectory(atPath: out.path + "/months")) ?? []
         for name in oldMonths where !keep.contains("months/" + name) { unlink(out.path + "/months/" + name) }
         if !months.isEmpty { try? fm.createDirectory(atPath: out.path + "/months", withIntermediateDirectories: true) }
-        for relative in moves {
-            if rename(staging.path + "/" + relative, out.path + "/" + relative) != 0 {
-                throw OutputError(path: out.path + "/" + relative, message: "cannot move the new file into place: \(String(cString: strerror(errno)))")
+        // Each replaced file is first moved aside into the staging folder (deleted with it):
+        // renaming a file over an existing one makes ext4 write the new file's data out at once
+        // (its auto_da_alloc safeguard), which measured 5–26 ms for a 52 MB metrics.json here,
+        // where a rename to a free name and the unlink of the old file cost about 3 ms.
+        for (k, relative) in moves.enumerated() {
+            let target = out.path + "/" + relative
+            let aside = staging.path + "/.replaced-\(k)"
+            let movedAside = rename(target, aside) == 0
+            if rename(staging.path + "/" + relative, target) != 0 {
+                let reason = String(cString: strerror(errno))
+                if movedAside { rename(aside, target) }
+                throw OutputError(path: target, message: "cannot move the new file into place: \(reason)")
             }
         }
         for slug in removed {
