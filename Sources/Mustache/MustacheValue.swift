@@ -96,26 +96,93 @@ extension MustacheValue: ExpressibleByNilLiteral {
 /// The fields of an object value: keys and values in insertion order.
 ///
 /// A page's context holds hundreds of small objects, each made once and read a few times, so
-/// they are kept as one array scanned by a precomputed key hash rather than as hash tables:
-/// making one costs a cheap hash per key and no table, and a lookup compares integers until a
-/// hash matches. Equality ignores order, as a dictionary's does. Setting a key that exists
-/// replaces its value.
+/// they are kept as arrays scanned by a precomputed key hash rather than as hash tables: a
+/// lookup compares integers until a hash matches. Objects that always have the same fields
+/// share one `Keys` made once, so making one hashes nothing and copies only its values.
+/// Equality ignores order, as a dictionary's does. Setting a key that exists replaces its value.
 public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLiteral, Sequence {
-    struct Entry: Sendable {
-        let hash: UInt64
-        let key: String
-        var value: MustacheValue
+    /// Field names in order, each with its `hash(_:)`: made once (a `static let`) for objects
+    /// that always have these fields, and shared by every object made from it.
+    public struct Keys: Sendable, ExpressibleByArrayLiteral {
+        /// Shared by copies; changed in place only while one object holds it (copy on write),
+        /// so no two threads ever reach the same storage while it changes: the runtime's
+        /// exclusivity checks, which would cost more than the lookups, are left out.
+        final class Storage: @unchecked Sendable {
+            @exclusivity(unchecked) var names: [String]
+            @exclusivity(unchecked) var hashes: [UInt64]
+
+            init(names: [String], hashes: [UInt64]) {
+                self.names = names
+                self.hashes = hashes
+            }
+        }
+
+        var storage: Storage
+
+        /// The names must differ from one another.
+        public init(_ names: [String]) {
+            precondition(Set(names).count == names.count, "MustacheObject.Keys: a name is repeated in \(names)")
+            self.init(names: names, hashes: names.map(MustacheObject.hash))
+        }
+
+        init(names: [String], hashes: [UInt64]) {
+            storage = Storage(names: names, hashes: hashes)
+        }
+
+        public init(arrayLiteral names: String...) { self.init(names) }
+
+        /// No names: what an empty object starts from, shared until a key is set.
+        static let none = Keys([])
+
+        public var count: Int { storage.hashes.count }
+
+        /// The position of `key`, whose `hash(_:)` is `hash`.
+        func index(of key: String, hash: UInt64) -> Int? {
+            Self.index(of: key, hash: hash, names: storage.names, hashes: storage.hashes)
+        }
+
+        static func index(of key: String, hash: UInt64, names: [String], hashes: [UInt64]) -> Int? {
+            hashes.indices.first { hashes[$0] == hash && names[$0] == key }
+        }
+
+        /// Makes `storage` this value's own before it changes.
+        mutating func makeUnique() {
+            if !isKnownUniquelyReferenced(&storage) {
+                storage = Storage(names: storage.names, hashes: storage.hashes)
+            }
+        }
     }
 
-    var entries: [Entry]
+    var fieldKeys: Keys
+    /// `values[i]` is the value of `fieldKeys`' name `i`.
+    var values: [MustacheValue]
 
-    public init() { entries = [] }
+    public init() { self.init(Keys.none, []) }
+
+    /// The fields named by `keys`, with `values` in the same order.
+    public init(_ keys: Keys, _ values: [MustacheValue]) {
+        precondition(keys.count == values.count, "MustacheObject: \(keys.count) keys for \(values.count) values")
+        fieldKeys = keys
+        self.values = values
+    }
 
     /// Fields from (key, value) pairs; a repeated key keeps its last value.
     public init<S: Sequence>(_ pairs: S) where S.Element == (String, MustacheValue) {
-        entries = []
-        entries.reserveCapacity(pairs.underestimatedCount)
-        for (key, value) in pairs { self[key] = value }
+        var names: [String] = [], hashes: [UInt64] = [], values: [MustacheValue] = []
+        names.reserveCapacity(pairs.underestimatedCount)
+        hashes.reserveCapacity(pairs.underestimatedCount)
+        values.reserveCapacity(pairs.underestimatedCount)
+        for (key, value) in pairs {
+            let hash = Self.hash(key)
+            if let index = Keys.index(of: key, hash: hash, names: names, hashes: hashes) {
+                values[index] = value
+            } else {
+                names.append(key)
+                hashes.append(hash)
+                values.append(value)
+            }
+        }
+        self.init(Keys(names: names, hashes: hashes), values)
     }
 
     /// Fields from a dictionary (in key order, so equal dictionaries give equal objects).
@@ -127,40 +194,51 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
         self.init(elements)
     }
 
-    public var count: Int { entries.count }
-    public var isEmpty: Bool { entries.isEmpty }
-    public var keys: [String] { entries.map(\.key) }
+    public var count: Int { values.count }
+    public var isEmpty: Bool { values.isEmpty }
+    public var keys: [String] { fieldKeys.storage.names }
 
     public subscript(key: String) -> MustacheValue? {
         get { value(forKey: key, hash: Self.hash(key)) }
         set {
             let hash = Self.hash(key)
-            if let index = entries.firstIndex(where: { $0.hash == hash && $0.key == key }) {
-                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            if let index = fieldKeys.index(of: key, hash: hash) {
+                if let newValue {
+                    values[index] = newValue
+                } else {
+                    fieldKeys.makeUnique()
+                    fieldKeys.storage.names.remove(at: index)
+                    fieldKeys.storage.hashes.remove(at: index)
+                    values.remove(at: index)
+                }
             } else if let newValue {
-                entries.append(Entry(hash: hash, key: key, value: newValue))
+                fieldKeys.makeUnique()
+                fieldKeys.storage.names.append(key)
+                fieldKeys.storage.hashes.append(hash)
+                values.append(newValue)
             }
         }
     }
 
     /// The value of `key`, whose `hash(_:)` the caller has already computed.
     func value(forKey key: String, hash: UInt64) -> MustacheValue? {
-        for entry in entries where entry.hash == hash && entry.key == key { return entry.value }
-        return nil
+        fieldKeys.index(of: key, hash: hash).map { values[$0] }
     }
 
     public func makeIterator() -> AnyIterator<(key: String, value: MustacheValue)> {
         var position = 0
+        let names = keys
         return AnyIterator {
-            guard position < entries.count else { return nil }
+            guard position < values.count else { return nil }
             defer { position += 1 }
-            return (entries[position].key, entries[position].value)
+            return (names[position], values[position])
         }
     }
 
     public static func == (lhs: MustacheObject, rhs: MustacheObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        return lhs.entries.allSatisfy { rhs.value(forKey: $0.key, hash: $0.hash) == $0.value }
+        let names = lhs.keys, hashes = lhs.fieldKeys.storage.hashes
+        return lhs.values.indices.allSatisfy { rhs.value(forKey: names[$0], hash: hashes[$0]) == lhs.values[$0] }
     }
 
     /// A hash of the key's UTF-8 bytes, eight at a time: cheap for the short keys templates use.
