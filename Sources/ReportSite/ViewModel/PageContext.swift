@@ -305,48 +305,46 @@ public enum PageContext {
     static let largestDropKeys: MustacheObject.Keys = ["from", "to", "lost", "percent"]
 
     static func funnelValue(_ funnel: Funnel, show: Bool) -> MustacheValue {
+        let chart = FunnelChart(funnel: funnel)
+        let texts = chart.figureTexts()
         var stages: [MustacheValue] = []
         stages.reserveCapacity(funnel.stages.count)
-        var previous: FunnelStage?
-        for stage in funnel.stages {
+        for (i, stage) in funnel.stages.enumerated() {
             var drop: MustacheValue = .null
-            if let previous {
-                let d = Funnel.DropOff(from: previous, to: stage)
+            if i > 0 {
                 drop = .object(MustacheObject(dropKeys, [
-                    .string(Format.count(d.lost)),
-                    .string(Format.percent(d.lostFraction)),
-                    .string(d.from.stage.label),
+                    .string(texts.drops[i - 1].lost),
+                    .string(texts.drops[i - 1].percent ?? "—"),
+                    .string(funnel.stages[i - 1].stage.label),
                 ]))
             }
             stages.append(.object(MustacheObject(stageKeys, [
                 .string(stage.stage.rawValue),
                 .string(stage.stage.label),
-                .string(Format.count(stage.count)),
+                .string(texts.counts[i]),
                 .int(stage.count),
-                .string(stage.percentOfAudience.map { Format.percentValue($0) } ?? "—"),
+                .string(texts.percents[i] ?? "—"),
                 stage.percentOfAudience.map { .double($0) } ?? .null,
                 drop,
             ])))
-            previous = stage
         }
         var largest: MustacheValue = .null
-        if let d = funnel.largestDropOff {
+        if let to = texts.largestDrop {
             largest = .object(MustacheObject(largestDropKeys, [
-                .string(d.from.stage.label),
-                .string(d.to.stage.label),
-                .string(Format.count(d.lost)),
-                .string(Format.percent(d.lostFraction)),
+                .string(funnel.stages[to - 1].stage.label),
+                .string(funnel.stages[to].stage.label),
+                .string(texts.drops[to - 1].lost),
+                .string(texts.drops[to - 1].percent ?? "—"),
             ]))
         }
-        let chart = FunnelChart(funnel: funnel)
-        let description = chart.description
+        let description = chart.description(texts)
         return .object(MustacheObject(funnelKeys, [
             .bool(show),
             .array(stages),
-            show ? .trustedBytes(chart.svgBytes(description: description)) : .null,
+            show ? .trustedBytes(chart.svgBytes(description: description, texts: texts)) : .null,
             .string(description),
             largest,
-            .string("Each stage as a share of the audience (" + Format.count(funnel.audience)
+            .string("Each stage as a share of the audience (" + (texts.counts.first ?? "0")
                 + " contacts). The pale bar behind each stage is the stage before it, so the gap is the drop-off."),
         ]))
     }
@@ -379,15 +377,25 @@ public enum PageContext {
 
     /// A URL without its query string or scheme, for display (the full URL is the link target).
     static func shortURL(_ url: String) -> String {
-        guard url.utf8.allSatisfy({ $0 < 0x80 }) else { return shortURLCharacters(url) }
         // ASCII: the same by bytes, without the copies.
-        let bytes = url.utf8
-        let end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
-        var s = url[..<end]
-        for prefix in ["https://", "http://"] where HTML.hasPrefixIgnoringASCIICase(String(s), prefix) {
-            s = s.dropFirst(prefix.count)
+        var text = url
+        let short = text.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
+            var start = 0
+            for prefix in ["https://", "http://"] where hasPrefixIgnoringASCIICase(bytes[start..<end], prefix) {
+                start += prefix.utf8.count
+            }
+            if start == end { return url }
+            return start == 0 && end == bytes.count ? url : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        return s.isEmpty ? url : String(s)
+        return short ?? shortURLCharacters(url)
+    }
+
+    /// `HTML.hasPrefixIgnoringASCIICase` for a slice of a URL's bytes, so `shortURL` makes no string to test.
+    static func hasPrefixIgnoringASCIICase(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ prefix: String) -> Bool {
+        guard bytes.count >= prefix.utf8.count else { return false }
+        return zip(bytes, prefix.utf8).allSatisfy { b, p in (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == p }
     }
 
     static func shortURLCharacters(_ url: String) -> String {
@@ -402,14 +410,28 @@ public enum PageContext {
     /// The cited source of an insight as a link. Rules cite a handful of sources, so each is
     /// made once per process.
     static func sourceLink(_ url: String, label: String) -> MustacheValue {
-        if let made = sourceLinks.withLock({ $0[label] }), made.url == url { return made.link }
+        let source = CitedSource(label: label, url: url)
+        if let made = sourceLinks.withLock({ $0[source] }) { return made }
         let made = MustacheValue.trustedBytes(HTML.linkBytes(url, label: label))
-        sourceLinks.withLock { if $0.count < 256 { $0[label] = (url, made) } }
+        sourceLinks.withLock { if $0.count < 256 { $0[source] = made } }
         return made
     }
 
-    /// Made source links by label, with the URL they link to.
-    static let sourceLinks = LockedDictionary<String, (url: String, link: MustacheValue)>()
+    /// An insight's source, hashed by the lengths of its label and URL only: the few a build
+    /// cites differ in those, and hashing the long labels in full was most of a lookup's cost.
+    /// Equality compares them in full.
+    struct CitedSource: Hashable {
+        let label: String
+        let url: String
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(label.utf8.count)
+            hasher.combine(url.utf8.count)
+        }
+    }
+
+    /// Made source links.
+    static let sourceLinks = LockedDictionary<CitedSource, MustacheValue>()
 
     static let insightKeys: MustacheObject.Keys = [
         "id", "kind", "severity", "severity_label", "title", "detail", "evidence", "has_evidence", "source", "source_link",

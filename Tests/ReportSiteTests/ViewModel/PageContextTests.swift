@@ -1,0 +1,29 @@
+import CampaignData
+import Mustache
+import Testing
+@testable import ReportSite
+
+@Suite("campaign page context")
+struct PageContextTests {
+    @Test("a link's short URL read by bytes agrees with the reading by characters", arguments: [
+        "https://example.com/spring?utm_source=mail", "HTTP://Example.com/a#top", "https://http://x.io/p", "http://",
+        "https://?q=1", "example.com/plain", "mailto:a@b.c", "", "?only", "HtTpS://x/y?z#w", "https:/x",
+    ])
+    func shortURL(url: String) {
+        #expect(PageContext.shortURL(url) == PageContext.shortURLCharacters(url))
+    }
+
+    @Test("a funnel's figure texts are the ones its stages format")
+    func funnelTexts() {
+        let funnel = Funnel(counts: Counts(sent: 1200, delivered: 1150, uniqueOpens: 0, uniqueClicks: 0), audienceSize: 1500)
+        let texts = FunnelChart(funnel: funnel).figureTexts()
+        #expect(texts.counts == funnel.stages.map { Format.count($0.count) })
+        #expect(texts.percents == funnel.stages.map { $0.percentOfAudience.map(Format.percentValue) })
+        #expect(texts.drops.map(\.lost) == funnel.dropOffs.map { Format.count($0.lost) })
+        #expect(texts.drops.map(\.percent) == funnel.dropOffs.map { $0.lostFraction.map { Format.percent($0) } })
+        #expect(texts.largestDrop == 3)
+        let empty = FunnelChart(funnel: Funnel(counts: Counts(), audienceSize: nil)).figureTexts()
+        #expect(empty.largestDrop == nil)
+        #expect(empty.drops.allSatisfy { $0.percent == nil })
+    }
+}
