@@ -21,7 +21,7 @@ public struct FunnelChart: Sendable {
 
     /// The texts of the funnel's figures, worked out once for the chart, its description and the
     /// page around them, which would otherwise each format every figure again.
-    struct FigureTexts {
+    struct StageTexts {
         /// Each stage's count: "12,345".
         var counts: [String]
         /// Each stage's share of the audience, "45.6%"; nil when there is no audience.
@@ -33,18 +33,19 @@ public struct FunnelChart: Sendable {
         var largestDrop: Int?
     }
 
-    func figureTexts() -> FigureTexts {
+    /// The stages' texts, with counts and drop-off shares from `figures` (the page's).
+    func stageTexts(_ figures: inout FigureTexts) -> StageTexts {
         let stages = funnel.stages
-        var texts = FigureTexts(counts: [], percents: [], drops: [])
+        var texts = StageTexts(counts: [], percents: [], drops: [])
         texts.counts.reserveCapacity(stages.count)
         texts.percents.reserveCapacity(stages.count)
         texts.drops.reserveCapacity(max(stages.count - 1, 0))
         for (i, stage) in stages.enumerated() {
-            texts.counts.append(Format.count(stage.count))
+            texts.counts.append(figures.count(stage.count))
             texts.percents.append(stage.percentOfAudience.map(Format.percentValue))
             guard i > 0 else { continue }
             let drop = Funnel.DropOff(from: stages[i - 1], to: stage)
-            texts.drops.append((Format.count(drop.lost), drop.lostFraction.map { Format.percent($0) }))
+            texts.drops.append((figures.count(drop.lost), drop.lostFraction.map { figures.percent($0) }))
         }
         if let largest = funnel.largestDropOff {
             texts.largestDrop = stages.firstIndex { $0.stage == largest.to.stage }
@@ -53,10 +54,13 @@ public struct FunnelChart: Sendable {
     }
 
     /// The long description read by screen readers.
-    public var description: String { description(figureTexts()) }
+    public var description: String {
+        var figures = FigureTexts()
+        return description(stageTexts(&figures))
+    }
 
     /// The long description, with `texts` (this chart's).
-    func description(_ texts: FigureTexts) -> String {
+    func description(_ texts: StageTexts) -> String {
         let stages = funnel.stages
         var text = HTMLBuilder(capacity: 512)
         text.plain("Funnel: ")
@@ -92,12 +96,13 @@ public struct FunnelChart: Sendable {
     }
 
     public var svg: TrustedHTML {
-        let texts = figureTexts()
+        var figures = FigureTexts()
+        let texts = stageTexts(&figures)
         return TrustedHTML(unchecked: String(decoding: svgBytes(description: description(texts), texts: texts), as: UTF8.self))
     }
 
     /// The chart as UTF-8 bytes, with `description` and `texts` (this chart's).
-    func svgBytes(description: String, texts: FigureTexts) -> [UInt8] {
+    func svgBytes(description: String, texts: StageTexts) -> [UInt8] {
         let stages = funnel.stages
         let height = Double(stages.count) * Self.rowHeight
         let top = Double(max(funnel.audience, stages.map(\.count).max() ?? 0))

@@ -59,13 +59,14 @@ public enum PageContext {
         let m = report.metrics
         let status = c.status
         let hasFigures = m.source != .none && (status == .sent || status == .sending)
+        var figures = FigureTexts()
         var progress = MustacheValue.null
         if status == .sending {
             let audience = m.funnel.audience
             progress = .object(MustacheObject(progressKeys, [
-                .string(Format.count(m.counts.sent)),
-                .string(Format.count(audience)),
-                .string(audience > 0 ? Format.percent(Double(m.counts.sent) / Double(audience)) : "—"),
+                .string(figures.count(m.counts.sent)),
+                .string(figures.count(audience)),
+                .string(audience > 0 ? figures.percent(Double(m.counts.sent) / Double(audience)) : "—"),
                 .int(m.counts.sent),
                 .int(max(audience, m.counts.sent)),
             ]))
@@ -79,16 +80,16 @@ public enum PageContext {
             shared.site,
             .object(MustacheObject(pageKeys, [
                 .string(c.displayName + " · Campaign report"),
-                .string(pageDescription(report)),
+                .string(pageDescription(report, figures: &figures)),
                 .string("campaign"),
             ])),
             campaignValue(c, slug: slug),
             .bool(hasFigures),
             .bool(status == .sending),
-            countsValue(m.counts),
-            ratesValue(m.rates),
-            .array(hasFigures ? cards(m) : []),
-            funnelValue(m.funnel, show: hasFigures),
+            countsValue(m.counts, figures: &figures),
+            ratesValue(m.rates, figures: &figures),
+            .array(hasFigures ? cards(m, figures: &figures) : []),
+            funnelValue(m.funnel, show: hasFigures, figures: &figures),
             .array(links),
             .bool(!links.isEmpty),
             insightsValue(report.insights),
@@ -99,6 +100,11 @@ public enum PageContext {
     }
 
     static func pageDescription(_ report: CampaignReport) -> String {
+        var figures = FigureTexts()
+        return pageDescription(report, figures: &figures)
+    }
+
+    static func pageDescription(_ report: CampaignReport, figures: inout FigureTexts) -> String {
         let c = report.campaign, m = report.metrics
         switch c.status {
         case .draft: return "Draft campaign \(c.displayName): configuration, not yet sent."
@@ -106,7 +112,7 @@ public enum PageContext {
             return "Campaign \(c.displayName), scheduled" + (c.scheduledAt.map { " for \(Format.dateTime($0))" } ?? "") + "."
         case .sending, .sent:
             let prefix = c.status == .sending ? "Sending so far" : "Sent"
-            return "\(prefix): \(Format.count(m.counts.sent)) emails, \(Format.percent(m.rates.delivery)) delivered, \(Format.percent(m.rates.open)) opened, \(Format.percent(m.rates.click)) clicked."
+            return "\(prefix): \(figures.count(m.counts.sent)) emails, \(figures.percent(m.rates.delivery)) delivered, \(figures.percent(m.rates.open)) opened, \(figures.percent(m.rates.click)) clicked."
         }
     }
 
@@ -195,11 +201,11 @@ public enum PageContext {
     /// Each count's name then its `_raw` twin, in `Counts.fields` order.
     static let countKeys = MustacheObject.Keys(Counts.fieldNames.flatMap { [$0, $0 + "_raw"] })
 
-    static func countsValue(_ counts: Counts) -> MustacheValue {
+    static func countsValue(_ counts: Counts, figures: inout FigureTexts) -> MustacheValue {
         var values: [MustacheValue] = []
         values.reserveCapacity(countKeys.count)
         for (_, value) in counts.fields {
-            values.append(value.map { .string(Format.count($0)) } ?? .null)
+            values.append(value.map { .string(figures.count($0)) } ?? .null)
             values.append(value.map { .int($0) } ?? .null)
         }
         return .object(MustacheObject(countKeys, values))
@@ -215,12 +221,12 @@ public enum PageContext {
     static let ratesKeys = MustacheObject.Keys(rateNames)
     static let rateKeys: MustacheObject.Keys = ["percent", "raw", "available", "label", "formula"]
 
-    static func ratesValue(_ rates: Rates) -> MustacheValue {
+    static func ratesValue(_ rates: Rates, figures: inout FigureTexts) -> MustacheValue {
         var values: [MustacheValue] = []
         values.reserveCapacity(rateTexts.count)
         for ((_, value), texts) in zip(rates.fields, rateTexts) {
             values.append(.object(MustacheObject(rateKeys, [
-                .string(Format.percent(value)),
+                .string(figures.percent(value)),
                 value.map { .double($0) } ?? .null,
                 .bool(value != nil),
                 texts.label,
@@ -267,15 +273,15 @@ public enum PageContext {
     ]
 
     /// The five metric cards of the seed page, then complaint and click-to-open rates.
-    static func cards(_ m: CampaignMetrics) -> [MustacheValue] {
+    static func cards(_ m: CampaignMetrics, figures: inout FigureTexts) -> [MustacheValue] {
         let c = m.counts, r = m.rates
         func card(_ words: CardWords, _ count: Int, _ rate: Double?, _ tone: Tone, _ note: String) -> MustacheValue {
             let flagged = tone == .critical || tone == .warning
             return .object(MustacheObject(cardKeys, [
                 words.key,
                 words.label,
-                .string(Format.count(count)),
-                .string(Format.percent(rate)),
+                .string(figures.count(count)),
+                .string(figures.percent(rate)),
                 words.rateLabel,
                 words.formula,
                 .string(tone.rawValue),
@@ -291,7 +297,7 @@ public enum PageContext {
             card(.opens, c.uniqueOpens, r.open, .neutral, "recipients who opened (a click counts as an open)"),
             card(.clicks, c.uniqueClicks, r.click, .neutral, "recipients who clicked a link"),
             card(.bounced, c.bounced, r.bounce, tone(r.bounce, warnAbove: 0.02, criticalAbove: 0.05),
-                 Format.count(c.hardBounced) + " hard, " + Format.count(c.softBounced) + " soft"),
+                 figures.count(c.hardBounced) + " hard, " + figures.count(c.softBounced) + " soft"),
             card(.unsubscribed, c.unsubscribed, r.unsubscribe, tone(r.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01),
                  "recipients who opted out"),
             card(.complaints, c.complaints, r.complaint, complaintTone, "marked as spam"),
@@ -304,9 +310,9 @@ public enum PageContext {
     static let dropKeys: MustacheObject.Keys = ["lost", "percent", "from"]
     static let largestDropKeys: MustacheObject.Keys = ["from", "to", "lost", "percent"]
 
-    static func funnelValue(_ funnel: Funnel, show: Bool) -> MustacheValue {
+    static func funnelValue(_ funnel: Funnel, show: Bool, figures: inout FigureTexts) -> MustacheValue {
         let chart = FunnelChart(funnel: funnel)
-        let texts = chart.figureTexts()
+        let texts = chart.stageTexts(&figures)
         var stages: [MustacheValue] = []
         stages.reserveCapacity(funnel.stages.count)
         for (i, stage) in funnel.stages.enumerated() {
