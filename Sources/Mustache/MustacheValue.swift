@@ -98,91 +98,72 @@ extension MustacheValue: ExpressibleByNilLiteral {
 /// A page's context holds hundreds of small objects, each made once and read a few times, so
 /// they are kept as arrays scanned by a precomputed key hash rather than as hash tables: a
 /// lookup compares integers until a hash matches. Objects that always have the same fields
-/// share one `Keys` made once, so making one hashes nothing and copies only its values.
-/// Equality ignores order, as a dictionary's does. Setting a key that exists replaces its value.
+/// are made from `Keys` made once, so making one hashes nothing and searches for no
+/// duplicate. Equality ignores order, as a dictionary's does. Setting a key that exists
+/// replaces its value.
 public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLiteral, Sequence {
     /// Field names in order, each with its `hash(_:)`: made once (a `static let`) for objects
     /// that always have these fields, and shared by every object made from it.
     public struct Keys: Sendable, ExpressibleByArrayLiteral {
-        /// Shared by copies; changed in place only while one object holds it (copy on write),
-        /// so no two threads ever reach the same storage while it changes: the runtime's
-        /// exclusivity checks, which would cost more than the lookups, are left out.
-        final class Storage: @unchecked Sendable {
-            @exclusivity(unchecked) var names: [String]
-            @exclusivity(unchecked) var hashes: [UInt64]
-
-            init(names: [String], hashes: [UInt64]) {
-                self.names = names
-                self.hashes = hashes
-            }
-        }
-
-        var storage: Storage
+        let names: [HashedName]
 
         /// The names must differ from one another.
         public init(_ names: [String]) {
             precondition(Set(names).count == names.count, "MustacheObject.Keys: a name is repeated in \(names)")
-            self.init(names: names, hashes: names.map(MustacheObject.hash))
-        }
-
-        init(names: [String], hashes: [UInt64]) {
-            storage = Storage(names: names, hashes: hashes)
+            self.names = names.map { HashedName(hash: MustacheObject.hash($0), name: $0) }
         }
 
         public init(arrayLiteral names: String...) { self.init(names) }
 
-        /// No names: what an empty object starts from, shared until a key is set.
-        static let none = Keys([])
+        public var count: Int { names.count }
+    }
 
-        public var count: Int { storage.hashes.count }
+    /// A key with its `hash(_:)`.
+    struct HashedName: Sendable {
+        let hash: UInt64
+        let name: String
+    }
+
+    /// An object's keys and values, in one order. One reference per object, so an object value
+    /// is as cheap to copy as an array: a renderer copies them as it enters sections, and an
+    /// object holding its keys and values apart cost the renderer a tenth more. Shared by
+    /// copies and changed in place only while one object holds it (copy on write), so the
+    /// runtime's exclusivity checks, which would cost more than a lookup, are left out.
+    final class Fields: @unchecked Sendable {
+        @exclusivity(unchecked) var keys: [HashedName]
+        /// `values[i]` is the value of `keys[i]`.
+        @exclusivity(unchecked) var values: [MustacheValue]
+
+        init(keys: [HashedName], values: [MustacheValue]) {
+            self.keys = keys
+            self.values = values
+        }
 
         /// The position of `key`, whose `hash(_:)` is `hash`.
         func index(of key: String, hash: UInt64) -> Int? {
-            Self.index(of: key, hash: hash, names: storage.names, hashes: storage.hashes)
+            keys.firstIndex { $0.hash == hash && $0.name == key }
         }
 
-        static func index(of key: String, hash: UInt64, names: [String], hashes: [UInt64]) -> Int? {
-            hashes.indices.first { hashes[$0] == hash && names[$0] == key }
-        }
-
-        /// Makes `storage` this value's own before it changes.
-        mutating func makeUnique() {
-            if !isKnownUniquelyReferenced(&storage) {
-                storage = Storage(names: storage.names, hashes: storage.hashes)
-            }
-        }
+        /// No fields: what every empty object shares until a key is set.
+        static let none = Fields(keys: [], values: [])
     }
 
-    var fieldKeys: Keys
-    /// `values[i]` is the value of `fieldKeys`' name `i`.
-    var values: [MustacheValue]
+    var fields: Fields
 
-    public init() { self.init(Keys.none, []) }
+    public init() { fields = Fields.none }
 
     /// The fields named by `keys`, with `values` in the same order.
     public init(_ keys: Keys, _ values: [MustacheValue]) {
         precondition(keys.count == values.count, "MustacheObject: \(keys.count) keys for \(values.count) values")
-        fieldKeys = keys
-        self.values = values
+        fields = Fields(keys: keys.names, values: values)
     }
 
     /// Fields from (key, value) pairs; a repeated key keeps its last value.
     public init<S: Sequence>(_ pairs: S) where S.Element == (String, MustacheValue) {
-        var names: [String] = [], hashes: [UInt64] = [], values: [MustacheValue] = []
-        names.reserveCapacity(pairs.underestimatedCount)
-        hashes.reserveCapacity(pairs.underestimatedCount)
-        values.reserveCapacity(pairs.underestimatedCount)
-        for (key, value) in pairs {
-            let hash = Self.hash(key)
-            if let index = Keys.index(of: key, hash: hash, names: names, hashes: hashes) {
-                values[index] = value
-            } else {
-                names.append(key)
-                hashes.append(hash)
-                values.append(value)
-            }
-        }
-        self.init(Keys(names: names, hashes: hashes), values)
+        fields = Fields(keys: [], values: [])
+        fields.keys.reserveCapacity(pairs.underestimatedCount)
+        fields.values.reserveCapacity(pairs.underestimatedCount)
+        for (key, value) in pairs { self[key] = value }
     }
 
     /// Fields from a dictionary (in key order, so equal dictionaries give equal objects).
@@ -194,51 +175,52 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
         self.init(elements)
     }
 
-    public var count: Int { values.count }
-    public var isEmpty: Bool { values.isEmpty }
-    public var keys: [String] { fieldKeys.storage.names }
+    public var count: Int { fields.values.count }
+    public var isEmpty: Bool { fields.values.isEmpty }
+    public var keys: [String] { fields.keys.map(\.name) }
 
     public subscript(key: String) -> MustacheValue? {
         get { value(forKey: key, hash: Self.hash(key)) }
         set {
             let hash = Self.hash(key)
-            if let index = fieldKeys.index(of: key, hash: hash) {
+            let index = fields.index(of: key, hash: hash)
+            guard index != nil || newValue != nil else { return }
+            if !isKnownUniquelyReferenced(&fields) {
+                fields = Fields(keys: fields.keys, values: fields.values)
+            }
+            if let index {
                 if let newValue {
-                    values[index] = newValue
+                    fields.values[index] = newValue
                 } else {
-                    fieldKeys.makeUnique()
-                    fieldKeys.storage.names.remove(at: index)
-                    fieldKeys.storage.hashes.remove(at: index)
-                    values.remove(at: index)
+                    fields.keys.remove(at: index)
+                    fields.values.remove(at: index)
                 }
             } else if let newValue {
-                fieldKeys.makeUnique()
-                fieldKeys.storage.names.append(key)
-                fieldKeys.storage.hashes.append(hash)
-                values.append(newValue)
+                fields.keys.append(HashedName(hash: hash, name: key))
+                fields.values.append(newValue)
             }
         }
     }
 
     /// The value of `key`, whose `hash(_:)` the caller has already computed.
     func value(forKey key: String, hash: UInt64) -> MustacheValue? {
-        fieldKeys.index(of: key, hash: hash).map { values[$0] }
+        fields.index(of: key, hash: hash).map { fields.values[$0] }
     }
 
     public func makeIterator() -> AnyIterator<(key: String, value: MustacheValue)> {
         var position = 0
-        let names = keys
+        let keys = fields.keys, values = fields.values
         return AnyIterator {
             guard position < values.count else { return nil }
             defer { position += 1 }
-            return (names[position], values[position])
+            return (keys[position].name, values[position])
         }
     }
 
     public static func == (lhs: MustacheObject, rhs: MustacheObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        let names = lhs.keys, hashes = lhs.fieldKeys.storage.hashes
-        return lhs.values.indices.allSatisfy { rhs.value(forKey: names[$0], hash: hashes[$0]) == lhs.values[$0] }
+        let keys = lhs.fields.keys, values = lhs.fields.values
+        return values.indices.allSatisfy { rhs.value(forKey: keys[$0].name, hash: keys[$0].hash) == values[$0] }
     }
 
     /// A hash of the key's UTF-8 bytes, eight at a time: cheap for the short keys templates use.
