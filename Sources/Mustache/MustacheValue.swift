@@ -96,25 +96,73 @@ extension MustacheValue: ExpressibleByNilLiteral {
 /// The fields of an object value: keys and values in insertion order.
 ///
 /// A page's context holds hundreds of small objects, each made once and read a few times, so
-/// they are kept as one array scanned by a precomputed key hash rather than as hash tables:
-/// making one costs a cheap hash per key and no table, and a lookup compares integers until a
-/// hash matches. Equality ignores order, as a dictionary's does. Setting a key that exists
+/// they are kept as arrays scanned by a precomputed key hash rather than as hash tables: a
+/// lookup compares integers until a hash matches. Objects that always have the same fields
+/// are made from `Keys` made once, so making one hashes nothing and searches for no
+/// duplicate. Equality ignores order, as a dictionary's does. Setting a key that exists
 /// replaces its value.
 public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLiteral, Sequence {
-    struct Entry: Sendable {
-        let hash: UInt64
-        let key: String
-        var value: MustacheValue
+    /// Field names in order, each with its `hash(_:)`: made once (a `static let`) for objects
+    /// that always have these fields, and shared by every object made from it.
+    public struct Keys: Sendable, ExpressibleByArrayLiteral {
+        let names: [HashedName]
+
+        /// The names must differ from one another.
+        public init(_ names: [String]) {
+            precondition(Set(names).count == names.count, "MustacheObject.Keys: a name is repeated in \(names)")
+            self.names = names.map { HashedName(hash: MustacheObject.hash($0), name: $0) }
+        }
+
+        public init(arrayLiteral names: String...) { self.init(names) }
+
+        public var count: Int { names.count }
     }
 
-    var entries: [Entry]
+    /// A key with its `hash(_:)`.
+    struct HashedName: Sendable {
+        let hash: UInt64
+        let name: String
+    }
 
-    public init() { entries = [] }
+    /// An object's keys and values, in one order. One reference per object, so an object value
+    /// is as cheap to copy as an array: a renderer copies them as it enters sections, and an
+    /// object holding its keys and values apart cost the renderer a tenth more. Shared by
+    /// copies and changed in place only while one object holds it (copy on write), so the
+    /// runtime's exclusivity checks, which would cost more than a lookup, are left out.
+    final class Fields: @unchecked Sendable {
+        @exclusivity(unchecked) var keys: [HashedName]
+        /// `values[i]` is the value of `keys[i]`.
+        @exclusivity(unchecked) var values: [MustacheValue]
+
+        init(keys: [HashedName], values: [MustacheValue]) {
+            self.keys = keys
+            self.values = values
+        }
+
+        /// The position of `key`, whose `hash(_:)` is `hash`.
+        func index(of key: String, hash: UInt64) -> Int? {
+            keys.firstIndex { $0.hash == hash && $0.name == key }
+        }
+
+        /// No fields: what every empty object shares until a key is set.
+        static let none = Fields(keys: [], values: [])
+    }
+
+    var fields: Fields
+
+    public init() { fields = Fields.none }
+
+    /// The fields named by `keys`, with `values` in the same order.
+    public init(_ keys: Keys, _ values: [MustacheValue]) {
+        precondition(keys.count == values.count, "MustacheObject: \(keys.count) keys for \(values.count) values")
+        fields = Fields(keys: keys.names, values: values)
+    }
 
     /// Fields from (key, value) pairs; a repeated key keeps its last value.
     public init<S: Sequence>(_ pairs: S) where S.Element == (String, MustacheValue) {
-        entries = []
-        entries.reserveCapacity(pairs.underestimatedCount)
+        fields = Fields(keys: [], values: [])
+        fields.keys.reserveCapacity(pairs.underestimatedCount)
+        fields.values.reserveCapacity(pairs.underestimatedCount)
         for (key, value) in pairs { self[key] = value }
     }
 
@@ -127,40 +175,52 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
         self.init(elements)
     }
 
-    public var count: Int { entries.count }
-    public var isEmpty: Bool { entries.isEmpty }
-    public var keys: [String] { entries.map(\.key) }
+    public var count: Int { fields.values.count }
+    public var isEmpty: Bool { fields.values.isEmpty }
+    public var keys: [String] { fields.keys.map(\.name) }
 
     public subscript(key: String) -> MustacheValue? {
         get { value(forKey: key, hash: Self.hash(key)) }
         set {
             let hash = Self.hash(key)
-            if let index = entries.firstIndex(where: { $0.hash == hash && $0.key == key }) {
-                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            let index = fields.index(of: key, hash: hash)
+            guard index != nil || newValue != nil else { return }
+            if !isKnownUniquelyReferenced(&fields) {
+                fields = Fields(keys: fields.keys, values: fields.values)
+            }
+            if let index {
+                if let newValue {
+                    fields.values[index] = newValue
+                } else {
+                    fields.keys.remove(at: index)
+                    fields.values.remove(at: index)
+                }
             } else if let newValue {
-                entries.append(Entry(hash: hash, key: key, value: newValue))
+                fields.keys.append(HashedName(hash: hash, name: key))
+                fields.values.append(newValue)
             }
         }
     }
 
     /// The value of `key`, whose `hash(_:)` the caller has already computed.
     func value(forKey key: String, hash: UInt64) -> MustacheValue? {
-        for entry in entries where entry.hash == hash && entry.key == key { return entry.value }
-        return nil
+        fields.index(of: key, hash: hash).map { fields.values[$0] }
     }
 
     public func makeIterator() -> AnyIterator<(key: String, value: MustacheValue)> {
         var position = 0
+        let keys = fields.keys, values = fields.values
         return AnyIterator {
-            guard position < entries.count else { return nil }
+            guard position < values.count else { return nil }
             defer { position += 1 }
-            return (entries[position].key, entries[position].value)
+            return (keys[position].name, values[position])
         }
     }
 
     public static func == (lhs: MustacheObject, rhs: MustacheObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        return lhs.entries.allSatisfy { rhs.value(forKey: $0.key, hash: $0.hash) == $0.value }
+        let keys = lhs.fields.keys, values = lhs.fields.values
+        return values.indices.allSatisfy { rhs.value(forKey: keys[$0].name, hash: keys[$0].hash) == values[$0] }
     }
 
     /// A hash of the key's UTF-8 bytes, eight at a time: cheap for the short keys templates use.

@@ -18,6 +18,23 @@ struct ObjectTests {
         #expect(object.map(\.key) == ["b", "c"])
     }
 
+    @Test("Objects made from shared keys read like literals, and changing one leaves the others and the keys alone")
+    func sharedKeys() throws {
+        let keys: MustacheObject.Keys = ["name", "count"]
+        var one = MustacheObject(keys, ["a", 1])
+        let other = MustacheObject(keys, ["b", 2])
+        #expect(one == ["count": 1, "name": "a"])
+        #expect(one.keys == ["name", "count"])
+        #expect(one["count"] == 1)
+        one["extra"] = true
+        one["name"] = nil
+        #expect(one.keys == ["count", "extra"])
+        #expect(other.keys == ["name", "count"])
+        #expect(MustacheObject(keys, ["c", 3]).keys == ["name", "count"])
+        let template = try Template(source: "{{#o}}{{name}}={{count}}{{/o}}", name: "t")
+        #expect(try template.render(["o": .object(other)]) == "b=2")
+    }
+
     @Test("Equality ignores order, as a dictionary's does")
     func equality() {
         let one: MustacheObject = ["x": 1, "y": "two", "z": [true]]

@@ -19,33 +19,75 @@ public struct FunnelChart: Sendable {
     static let rowHeight = 66.0
     static var barWidth: Double { width }
 
+    /// The texts of the funnel's figures, worked out once for the chart, its description and the
+    /// page around them, which would otherwise each format every figure again.
+    struct StageTexts {
+        /// Each stage's count: "12,345".
+        var counts: [String]
+        /// Each stage's share of the audience, "45.6%"; nil when there is no audience.
+        var percents: [String?]
+        /// For each stage but the first (at its index minus one), the contacts lost coming from
+        /// the stage before, and their share of it (nil when that stage is empty).
+        var drops: [(lost: String, percent: String?)]
+        /// The index of the stage the largest drop-off leads to, if any stage loses contacts.
+        var largestDrop: Int?
+    }
+
+    /// The stages' texts, with counts and drop-off shares from `figures` (the page's).
+    func stageTexts(_ figures: inout FigureTexts) -> StageTexts {
+        let stages = funnel.stages
+        var texts = StageTexts(counts: [], percents: [], drops: [])
+        texts.counts.reserveCapacity(stages.count)
+        texts.percents.reserveCapacity(stages.count)
+        texts.drops.reserveCapacity(max(stages.count - 1, 0))
+        for (i, stage) in stages.enumerated() {
+            texts.counts.append(figures.count(stage.count))
+            texts.percents.append(stage.percentOfAudience.map(Format.percentValue))
+            guard i > 0 else { continue }
+            let drop = Funnel.DropOff(from: stages[i - 1], to: stage)
+            texts.drops.append((figures.count(drop.lost), drop.lostFraction.map { figures.percent($0) }))
+        }
+        if let largest = funnel.largestDropOff {
+            texts.largestDrop = stages.firstIndex { $0.stage == largest.to.stage }
+        }
+        return texts
+    }
+
     /// The long description read by screen readers.
     public var description: String {
+        var figures = FigureTexts()
+        return description(stageTexts(&figures))
+    }
+
+    /// The long description, with `texts` (this chart's).
+    func description(_ texts: StageTexts) -> String {
+        let stages = funnel.stages
         var text = HTMLBuilder(capacity: 512)
         text.plain("Funnel: ")
-        for (i, stage) in funnel.stages.enumerated() {
+        for (i, stage) in stages.enumerated() {
             if i > 0 { text.plain(", ") }
             text.plain(stage.stage.label)
             text.plain(" ")
-            text.plain(Format.count(stage.count))
+            text.plain(texts.counts[i])
             text.plain(" (")
-            text.plain(percent(stage))
+            text.plain(texts.percents[i].map { $0 + " of audience" } ?? "no audience")
             text.plain(")")
         }
         text.plain(".")
-        if let drop = funnel.largestDropOff {
+        if let to = texts.largestDrop {
+            let from = stages[to - 1].stage.label
             text.plain(" The largest drop is from ")
-            text.plain(drop.from.stage.label)
+            text.plain(from)
             text.plain(" to ")
-            text.plain(drop.to.stage.label)
+            text.plain(stages[to].stage.label)
             text.plain(": ")
-            text.plain(Format.count(drop.lost))
+            text.plain(texts.drops[to - 1].lost)
             text.plain(" contacts")
-            if let f = drop.lostFraction {
+            if let percent = texts.drops[to - 1].percent {
                 text.plain(" (")
-                text.plain(Format.percent(f))
+                text.plain(percent)
                 text.plain(" of ")
-                text.plain(drop.from.stage.label.lowercased())
+                text.plain(from.lowercased())
                 text.plain(")")
             }
             text.plain(".")
@@ -53,14 +95,14 @@ public struct FunnelChart: Sendable {
         return String(decoding: text.bytes, as: UTF8.self)
     }
 
-    func percent(_ stage: FunnelStage) -> String {
-        stage.percentOfAudience.map { Format.percentValue($0) + " of audience" } ?? "no audience"
+    public var svg: TrustedHTML {
+        var figures = FigureTexts()
+        let texts = stageTexts(&figures)
+        return TrustedHTML(unchecked: String(decoding: svgBytes(description: description(texts), texts: texts), as: UTF8.self))
     }
 
-    public var svg: TrustedHTML { TrustedHTML(unchecked: String(decoding: svgBytes(description: description), as: UTF8.self)) }
-
-    /// The chart as UTF-8 bytes, with `description` (this chart's) as its long description.
-    func svgBytes(description: String) -> [UInt8] {
+    /// The chart as UTF-8 bytes, with `description` and `texts` (this chart's).
+    func svgBytes(description: String, texts: StageTexts) -> [UInt8] {
         let stages = funnel.stages
         let height = Double(stages.count) * Self.rowHeight
         let top = Double(max(funnel.audience, stages.map(\.count).max() ?? 0))
@@ -81,7 +123,6 @@ public struct FunnelChart: Sendable {
         s.markup("-desc\">")
         s.text(description)
         s.markup("</desc>")
-        let largest = funnel.largestDropOff
         for (i, stage) in stages.enumerated() {
             let y = Double(i) * Self.rowHeight
             s.markup("<g class=\"stage stage-")
@@ -95,9 +136,9 @@ public struct FunnelChart: Sendable {
             s.markup("\" y=\"")
             s.number(y + 16)
             s.markup("\" text-anchor=\"end\">")
-            s.plain(Format.count(stage.count))
+            s.plain(texts.counts[i])
             s.markup(" <tspan class=\"stage-percent\">· ")
-            s.plain(stage.percentOfAudience.map { Format.percentValue($0) } ?? "—")
+            s.plain(texts.percents[i] ?? "—")
             s.markup("</tspan></text>")
             if i > 0 {
                 s.markup("<rect class=\"bar-previous\" x=\"0\" y=\"")
@@ -112,20 +153,20 @@ public struct FunnelChart: Sendable {
             s.number(max(w(stage.count), stage.count > 0 ? 1.5 : 0))
             s.markup("\" height=\"18\" rx=\"3\"/>")
             if i > 0 {
-                let drop = Funnel.DropOff(from: stages[i - 1], to: stage)
-                if drop.lost > 0 {
-                    let isLargest = largest.map { $0.from.stage == drop.from.stage } ?? false
+                let from = stages[i - 1]
+                if from.count > stage.count {
+                    let isLargest = texts.largestDrop == i
                     s.markup(isLargest ? "<text class=\"drop drop-largest\" x=\"0\" y=\"" : "<text class=\"drop\" x=\"0\" y=\"")
                     s.number(y + 56)
                     s.markup("\">−")
-                    s.plain(Format.count(drop.lost))
-                    if let f = drop.lostFraction {
+                    s.plain(texts.drops[i - 1].lost)
+                    if let percent = texts.drops[i - 1].percent {
                         s.markup(" (−")
-                        s.plain(Format.percent(f))
+                        s.plain(percent)
                         s.markup(")")
                     }
                     s.markup(" from ")
-                    s.plain(drop.from.stage.label.lowercased())
+                    s.plain(from.stage.label.lowercased())
                     if isLargest { s.markup(" · largest drop") }
                     s.markup("</text>")
                 }

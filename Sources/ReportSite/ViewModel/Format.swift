@@ -56,3 +56,33 @@ public enum Format {
         return fixed(seconds / 86_400, decimals: 1) + " days"
     }
 }
+
+/// A page's counts and percentages as text, each distinct value formatted once: a campaign
+/// page shows most of its figures in two or three places (the figures, the cards, the funnel,
+/// the description), and finding one again among a few dozen costs far less than formatting it.
+struct FigureTexts {
+    private var counts: [(value: Int, text: String)] = []
+    private var percents: [(bits: UInt64?, text: String)] = []
+
+    init() {
+        counts.reserveCapacity(32)
+        percents.reserveCapacity(32)
+    }
+
+    /// `Format.count(value)`.
+    mutating func count(_ value: Int) -> String {
+        if let made = counts.first(where: { $0.value == value }) { return made.text }
+        let text = Format.count(value)
+        counts.append((value, text))
+        return text
+    }
+
+    /// `Format.percent(fraction)`.
+    mutating func percent(_ fraction: Double?) -> String {
+        let bits = fraction?.bitPattern
+        if let made = percents.first(where: { $0.bits == bits }) { return made.text }
+        let text = Format.percent(fraction)
+        percents.append((bits, text))
+        return text
+    }
+}

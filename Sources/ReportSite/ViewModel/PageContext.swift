@@ -44,47 +44,67 @@ public enum PageContext {
         campaign(report, slug: slug, shared: CampaignShared(site: site, root: root))
     }
 
+    /// The fields of a campaign page's context. Objects with fixed fields are made from `Keys`
+    /// declared beside the code that fills them, values in the same order: hashed once per
+    /// process, not once per page.
+    static let campaignPageKeys: MustacheObject.Keys = [
+        "site", "page", "campaign", "has_figures", "partial", "counts", "rates", "cards", "funnel", "links",
+        "has_links", "insights", "methodology", "engagement", "progress",
+    ]
+    static let pageKeys: MustacheObject.Keys = ["title", "description", "kind"]
+    static let progressKeys: MustacheObject.Keys = ["sent", "audience", "percent", "value", "max"]
+
     public static func campaign(_ report: CampaignReport, slug: String, shared: CampaignShared) -> MustacheValue {
         let c = report.campaign
         let m = report.metrics
         let status = c.status
         let hasFigures = m.source != .none && (status == .sent || status == .sending)
-        var object: MustacheObject = [
-            "site": shared.site,
-            "page": .object([
-                "title": .string("\(c.displayName) · Campaign report"),
-                "description": .string(pageDescription(report)),
-                "kind": .string("campaign"),
-            ]),
-            "campaign": campaignValue(c, slug: slug),
-            "has_figures": .bool(hasFigures),
-            "partial": .bool(status == .sending),
-            "counts": countsValue(m.counts),
-            "rates": ratesValue(m.rates, counts: m.counts),
-            "cards": .array(hasFigures ? cards(m) : []),
-            "funnel": funnelValue(m.funnel, show: hasFigures),
-            "links": .array(m.links.enumerated().map { linkValue($1, rank: $0 + 1, delivered: m.counts.delivered) }),
-            "has_links": .bool(!m.links.isEmpty),
-            "insights": insightsValue(report.insights),
-            "methodology": methodologyValue(report, definitions: shared.definitions),
-            "engagement": engagementValue(report.events, show: hasFigures),
-        ]
+        var figures = FigureTexts()
+        var progress = MustacheValue.null
         if status == .sending {
             let audience = m.funnel.audience
-            object["progress"] = .object([
-                "sent": .string(Format.count(m.counts.sent)),
-                "audience": .string(Format.count(audience)),
-                "percent": .string(audience > 0 ? Format.percent(Double(m.counts.sent) / Double(audience)) : "—"),
-                "value": .int(m.counts.sent),
-                "max": .int(max(audience, m.counts.sent)),
-            ])
-        } else {
-            object["progress"] = .null
+            progress = .object(MustacheObject(progressKeys, [
+                .string(figures.count(m.counts.sent)),
+                .string(figures.count(audience)),
+                .string(audience > 0 ? figures.percent(Double(m.counts.sent) / Double(audience)) : "—"),
+                .int(m.counts.sent),
+                .int(max(audience, m.counts.sent)),
+            ]))
         }
-        return .object(object)
+        var rank = 0
+        let links = m.links.map { link -> MustacheValue in
+            rank += 1
+            return linkValue(link, rank: rank)
+        }
+        return .object(MustacheObject(campaignPageKeys, [
+            shared.site,
+            .object(MustacheObject(pageKeys, [
+                .string(c.displayName + " · Campaign report"),
+                .string(pageDescription(report, figures: &figures)),
+                .string("campaign"),
+            ])),
+            campaignValue(c, slug: slug),
+            .bool(hasFigures),
+            .bool(status == .sending),
+            countsValue(m.counts, figures: &figures),
+            ratesValue(m.rates, figures: &figures),
+            .array(hasFigures ? cards(m, figures: &figures) : []),
+            funnelValue(m.funnel, show: hasFigures, figures: &figures),
+            .array(links),
+            .bool(!links.isEmpty),
+            insightsValue(report.insights),
+            methodologyValue(report, definitions: shared.definitions),
+            engagementValue(report.events, show: hasFigures),
+            progress,
+        ]))
     }
 
     static func pageDescription(_ report: CampaignReport) -> String {
+        var figures = FigureTexts()
+        return pageDescription(report, figures: &figures)
+    }
+
+    static func pageDescription(_ report: CampaignReport, figures: inout FigureTexts) -> String {
         let c = report.campaign, m = report.metrics
         switch c.status {
         case .draft: return "Draft campaign \(c.displayName): configuration, not yet sent."
@@ -92,60 +112,81 @@ public enum PageContext {
             return "Campaign \(c.displayName), scheduled" + (c.scheduledAt.map { " for \(Format.dateTime($0))" } ?? "") + "."
         case .sending, .sent:
             let prefix = c.status == .sending ? "Sending so far" : "Sent"
-            return "\(prefix): \(Format.count(m.counts.sent)) emails, \(Format.percent(m.rates.delivery)) delivered, \(Format.percent(m.rates.open)) opened, \(Format.percent(m.rates.click)) clicked."
+            return "\(prefix): \(figures.count(m.counts.sent)) emails, \(figures.percent(m.rates.delivery)) delivered, \(figures.percent(m.rates.open)) opened, \(figures.percent(m.rates.click)) clicked."
         }
     }
 
+    static let siteKeys: MustacheObject.Keys = [
+        "title", "root", "stylesheet", "favicon", "index", "generated_at", "generated_at_iso", "version", "inline_css", "standalone",
+    ]
+
     static func siteValue(_ site: SiteInfo, root: String) -> MustacheValue {
-        .object([
-            "title": .string(site.title),
-            "root": .trusted(root),
-            "stylesheet": .trusted(root + site.stylesheet),
-            "favicon": .trusted(root + site.favicon),
-            "index": .trusted(root + "index.html"),
-            "generated_at": .string(Format.dateTime(site.generatedAt)),
-            "generated_at_iso": .string(site.generatedAt.rfc3339),
-            "version": .string(site.version),
-            // Set by the one-file report only; present here so strict templates may test them.
-            "inline_css": .null,
-            "standalone": .bool(false),
-        ])
+        .object(MustacheObject(siteKeys, [
+            .string(site.title),
+            .trusted(root),
+            .trusted(root + site.stylesheet),
+            .trusted(root + site.favicon),
+            .trusted(root + "index.html"),
+            .string(Format.dateTime(site.generatedAt)),
+            .string(site.generatedAt.rfc3339),
+            .string(site.version),
+            // inline_css and standalone: set by the one-file report only; present here so strict
+            // templates may test them.
+            .null,
+            .bool(false),
+        ]))
     }
 
     static func optional(_ s: String?) -> MustacheValue { s.map { .string($0) } ?? .null }
+
+    static let timeKeys: MustacheObject.Keys = ["text", "date", "iso"]
+
     static func time(_ t: Timestamp?) -> MustacheValue {
-        t.map { .object(["text": .string(Format.dateTime($0)), "date": .string(Format.date($0)), "iso": .string($0.rfc3339)]) } ?? .null
+        t.map { .object(MustacheObject(timeKeys, [.string(Format.dateTime($0)), .string(Format.date($0)), .string($0.rfc3339)])) } ?? .null
     }
 
+    static let campaignKeys: MustacheObject.Keys = [
+        "id", "slug", "url", "name", "subject", "preheader", "from_name", "from_email", "from", "status", "status_label",
+        "is_draft", "is_scheduled", "is_sending", "is_sent", "audience_name", "audience_size", "audience_size_raw",
+        "scheduled_at", "sent_at", "completed_at", "tags", "has_tags", "utm", "has_utm",
+    ]
+
     static func campaignValue(_ c: Campaign, slug: String) -> MustacheValue {
-        let utm = c.utm.pairs.map { MustacheValue.object(["name": .string($0.name), "value": .string($0.value)]) }
-        return .object([
-            "id": .string(c.id),
-            "slug": .string(slug),
-            "url": .trusted("campaigns/" + slug + ".html"),
-            "name": .string(c.displayName),
-            "subject": optional(c.subject),
-            "preheader": optional(c.preheader),
-            "from_name": optional(c.fromName),
-            "from_email": optional(c.fromEmail),
-            "from": optional(fromLine(c)),
-            "status": .string(c.status.rawValue),
-            "status_label": .string(c.status.label),
-            "is_draft": .bool(c.status == .draft),
-            "is_scheduled": .bool(c.status == .scheduled),
-            "is_sending": .bool(c.status == .sending),
-            "is_sent": .bool(c.status == .sent),
-            "audience_name": optional(c.audience.name),
-            "audience_size": c.audience.size.map { .string(Format.count($0)) } ?? .null,
-            "audience_size_raw": c.audience.size.map { .int($0) } ?? .null,
-            "scheduled_at": time(c.scheduledAt),
-            "sent_at": time(c.sentAt),
-            "completed_at": time(c.completedAt),
-            "tags": .array(c.tags.map { .string($0) }),
-            "has_tags": .bool(!c.tags.isEmpty),
-            "utm": .array(utm),
-            "has_utm": .bool(!utm.isEmpty),
-        ])
+        let utm = c.utm.pairs.map(utmValue)
+        return .object(MustacheObject(campaignKeys, [
+            .string(c.id),
+            .string(slug),
+            .trusted("campaigns/" + slug + ".html"),
+            .string(c.displayName),
+            optional(c.subject),
+            optional(c.preheader),
+            optional(c.fromName),
+            optional(c.fromEmail),
+            optional(fromLine(c)),
+            .string(c.status.rawValue),
+            .string(c.status.label),
+            .bool(c.status == .draft),
+            .bool(c.status == .scheduled),
+            .bool(c.status == .sending),
+            .bool(c.status == .sent),
+            optional(c.audience.name),
+            c.audience.size.map { .string(Format.count($0)) } ?? .null,
+            c.audience.size.map { .int($0) } ?? .null,
+            time(c.scheduledAt),
+            time(c.sentAt),
+            time(c.completedAt),
+            .array(c.tags.map { .string($0) }),
+            .bool(!c.tags.isEmpty),
+            .array(utm),
+            .bool(!utm.isEmpty),
+        ]))
+    }
+
+    static let utmKeys: MustacheObject.Keys = ["name", "value"]
+
+    /// One UTM parameter, of a campaign or of a link.
+    static func utmValue(_ pair: (name: String, value: String)) -> MustacheValue {
+        .object(MustacheObject(utmKeys, [.string(pair.name), .string(pair.value)]))
     }
 
     static func fromLine(_ c: Campaign) -> String? {
@@ -157,32 +198,42 @@ public enum PageContext {
         }
     }
 
-    static func countsValue(_ counts: Counts) -> MustacheValue {
-        var object = MustacheObject()
-        for (name, value) in counts.fields {
-            object[name] = value.map { .string(Format.count($0)) } ?? .null
-            object[name + "_raw"] = value.map { .int($0) } ?? .null
+    /// Each count's name then its `_raw` twin, in `Counts.fields` order.
+    static let countKeys = MustacheObject.Keys(Counts.fieldNames.flatMap { [$0, $0 + "_raw"] })
+
+    static func countsValue(_ counts: Counts, figures: inout FigureTexts) -> MustacheValue {
+        var values: [MustacheValue] = []
+        values.reserveCapacity(countKeys.count)
+        for (_, value) in counts.fields {
+            values.append(value.map { .string(figures.count($0)) } ?? .null)
+            values.append(value.map { .int($0) } ?? .null)
         }
-        return .object(object)
+        return .object(MustacheObject(countKeys, values))
     }
 
-    /// Each rate's label and formula, made once.
-    static let rateTexts: [String: (label: MustacheValue, formula: MustacheValue)] = Dictionary(
-        uniqueKeysWithValues: RateDefinition.all.map { ($0.key, (.string($0.label), .string($0.formula))) })
+    /// The names of `Rates.fields`, in order.
+    static let rateNames = Rates().fields.map(\.name)
+    /// Each rate's label and formula, in `rateNames` order, made once.
+    static let rateTexts: [(label: MustacheValue, formula: MustacheValue)] = rateNames.map { name in
+        RateDefinition.all.first { $0.key == name }.map { (.string($0.label), .string($0.formula)) } ?? (.string(name), .string("?"))
+    }
 
-    static func ratesValue(_ rates: Rates, counts: Counts) -> MustacheValue {
-        var object = MustacheObject()
-        for (name, value) in rates.fields {
-            let texts = rateTexts[name] ?? (.string(name), .string("?"))
-            object[name] = .object([
-                "percent": .string(Format.percent(value)),
-                "raw": value.map { .double($0) } ?? .null,
-                "available": .bool(value != nil),
-                "label": texts.label,
-                "formula": texts.formula,
-            ])
+    static let ratesKeys = MustacheObject.Keys(rateNames)
+    static let rateKeys: MustacheObject.Keys = ["percent", "raw", "available", "label", "formula"]
+
+    static func ratesValue(_ rates: Rates, figures: inout FigureTexts) -> MustacheValue {
+        var values: [MustacheValue] = []
+        values.reserveCapacity(rateTexts.count)
+        for ((_, value), texts) in zip(rates.fields, rateTexts) {
+            values.append(.object(MustacheObject(rateKeys, [
+                .string(figures.percent(value)),
+                value.map { .double($0) } ?? .null,
+                .bool(value != nil),
+                texts.label,
+                texts.formula,
+            ])))
         }
-        return .object(object)
+        return .object(MustacheObject(ratesKeys, values))
     }
 
     /// Health of a rate, for the colour language: healthy, warning or critical.
@@ -195,111 +246,162 @@ public enum PageContext {
         return .healthy
     }
 
+    /// What a metric card says on every page: its key and label, its rate's label and formula.
+    struct CardWords: Sendable {
+        let key: MustacheValue
+        let label: MustacheValue
+        let rateLabel: MustacheValue
+        let formula: MustacheValue
+
+        init(_ key: String, _ label: String, rate: String) {
+            self.key = .string(key)
+            self.label = .string(label)
+            (rateLabel, formula) = rateNames.firstIndex(of: rate).map { rateTexts[$0] } ?? (.string(rate), .string("?"))
+        }
+
+        static let delivered = CardWords("delivered", "Delivered", rate: "delivery")
+        static let opens = CardWords("opens", "Opens", rate: "open")
+        static let clicks = CardWords("clicks", "Clicks", rate: "click")
+        static let bounced = CardWords("bounced", "Bounced", rate: "bounce")
+        static let unsubscribed = CardWords("unsubscribed", "Unsubscribed", rate: "unsubscribe")
+        static let complaints = CardWords("complaints", "Spam complaints", rate: "complaint")
+        static let clickToOpen = CardWords("click-to-open", "Click-to-open", rate: "click_to_open")
+    }
+
+    static let cardKeys: MustacheObject.Keys = [
+        "key", "label", "count", "rate", "rate_label", "formula", "tone", "tone_label", "has_tone_label", "note",
+    ]
+
     /// The five metric cards of the seed page, then complaint and click-to-open rates.
-    static func cards(_ m: CampaignMetrics) -> [MustacheValue] {
+    static func cards(_ m: CampaignMetrics, figures: inout FigureTexts) -> [MustacheValue] {
         let c = m.counts, r = m.rates
-        func card(_ key: String, _ label: String, _ count: Int, _ rateKey: String, _ rate: Double?, _ tone: Tone, _ note: String) -> MustacheValue {
-            let texts = rateTexts[rateKey] ?? (.string(rateKey), .string("?"))
-            return .object([
-                "key": .string(key),
-                "label": .string(label),
-                "count": .string(Format.count(count)),
-                "rate": .string(Format.percent(rate)),
-                "rate_label": texts.label,
-                "formula": texts.formula,
-                "tone": .string(tone.rawValue),
-                "tone_label": .string(tone == .critical ? "Critical" : tone == .warning ? "Warning" : ""),
-                "has_tone_label": .bool(tone == .critical || tone == .warning),
-                "note": .string(note),
-            ])
+        func card(_ words: CardWords, _ count: Int, _ rate: Double?, _ tone: Tone, _ note: String) -> MustacheValue {
+            let flagged = tone == .critical || tone == .warning
+            return .object(MustacheObject(cardKeys, [
+                words.key,
+                words.label,
+                .string(figures.count(count)),
+                .string(figures.percent(rate)),
+                words.rateLabel,
+                words.formula,
+                .string(tone.rawValue),
+                .string(tone == .critical ? "Critical" : tone == .warning ? "Warning" : ""),
+                .bool(flagged),
+                .string(note),
+            ]))
         }
         let deliveryTone: Tone = r.delivery.map { $0 < 0.95 ? .warning : .healthy } ?? .neutral
         let complaintTone: Tone = r.complaint.map { $0 >= 0.003 ? .critical : $0 >= 0.001 ? .warning : .healthy } ?? .neutral
         return [
-            card("delivered", "Delivered", c.delivered, "delivery", r.delivery, deliveryTone, "accepted by the recipient's mail server"),
-            card("opens", "Opens", c.uniqueOpens, "open", r.open, .neutral, "recipients who opened (a click counts as an open)"),
-            card("clicks", "Clicks", c.uniqueClicks, "click", r.click, .neutral, "recipients who clicked a link"),
-            card("bounced", "Bounced", c.bounced, "bounce", r.bounce, tone(r.bounce, warnAbove: 0.02, criticalAbove: 0.05),
-                 "\(Format.count(c.hardBounced)) hard, \(Format.count(c.softBounced)) soft"),
-            card("unsubscribed", "Unsubscribed", c.unsubscribed, "unsubscribe", r.unsubscribe, tone(r.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01),
+            card(.delivered, c.delivered, r.delivery, deliveryTone, "accepted by the recipient's mail server"),
+            card(.opens, c.uniqueOpens, r.open, .neutral, "recipients who opened (a click counts as an open)"),
+            card(.clicks, c.uniqueClicks, r.click, .neutral, "recipients who clicked a link"),
+            card(.bounced, c.bounced, r.bounce, tone(r.bounce, warnAbove: 0.02, criticalAbove: 0.05),
+                 figures.count(c.hardBounced) + " hard, " + figures.count(c.softBounced) + " soft"),
+            card(.unsubscribed, c.unsubscribed, r.unsubscribe, tone(r.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01),
                  "recipients who opted out"),
-            card("complaints", "Spam complaints", c.complaints, "complaint", r.complaint, complaintTone, "marked as spam"),
-            card("click-to-open", "Click-to-open", c.uniqueClicks, "click_to_open", r.clickToOpen, .neutral, "openers who went on to click"),
+            card(.complaints, c.complaints, r.complaint, complaintTone, "marked as spam"),
+            card(.clickToOpen, c.uniqueClicks, r.clickToOpen, .neutral, "openers who went on to click"),
         ]
     }
 
-    static func funnelValue(_ funnel: Funnel, show: Bool) -> MustacheValue {
-        let stages = funnel.stages.enumerated().map { i, stage -> MustacheValue in
+    static let funnelKeys: MustacheObject.Keys = ["show", "stages", "chart", "description", "largest_drop", "caption"]
+    static let stageKeys: MustacheObject.Keys = ["stage", "label", "count", "count_raw", "percent", "percent_raw", "drop"]
+    static let dropKeys: MustacheObject.Keys = ["lost", "percent", "from"]
+    static let largestDropKeys: MustacheObject.Keys = ["from", "to", "lost", "percent"]
+
+    static func funnelValue(_ funnel: Funnel, show: Bool, figures: inout FigureTexts) -> MustacheValue {
+        let chart = FunnelChart(funnel: funnel)
+        let texts = chart.stageTexts(&figures)
+        var stages: [MustacheValue] = []
+        stages.reserveCapacity(funnel.stages.count)
+        for (i, stage) in funnel.stages.enumerated() {
             var drop: MustacheValue = .null
             if i > 0 {
-                let d = Funnel.DropOff(from: funnel.stages[i - 1], to: stage)
-                drop = .object([
-                    "lost": .string(Format.count(d.lost)),
-                    "percent": .string(Format.percent(d.lostFraction)),
-                    "from": .string(d.from.stage.label),
-                ])
+                drop = .object(MustacheObject(dropKeys, [
+                    .string(texts.drops[i - 1].lost),
+                    .string(texts.drops[i - 1].percent ?? "—"),
+                    .string(funnel.stages[i - 1].stage.label),
+                ]))
             }
-            return .object([
-                "stage": .string(stage.stage.rawValue),
-                "label": .string(stage.stage.label),
-                "count": .string(Format.count(stage.count)),
-                "count_raw": .int(stage.count),
-                "percent": .string(stage.percentOfAudience.map { Format.percentValue($0) } ?? "—"),
-                "percent_raw": stage.percentOfAudience.map { .double($0) } ?? .null,
-                "drop": drop,
-            ])
+            stages.append(.object(MustacheObject(stageKeys, [
+                .string(stage.stage.rawValue),
+                .string(stage.stage.label),
+                .string(texts.counts[i]),
+                .int(stage.count),
+                .string(texts.percents[i] ?? "—"),
+                stage.percentOfAudience.map { .double($0) } ?? .null,
+                drop,
+            ])))
         }
         var largest: MustacheValue = .null
-        if let d = funnel.largestDropOff {
-            largest = .object([
-                "from": .string(d.from.stage.label), "to": .string(d.to.stage.label),
-                "lost": .string(Format.count(d.lost)), "percent": .string(Format.percent(d.lostFraction)),
-            ])
+        if let to = texts.largestDrop {
+            largest = .object(MustacheObject(largestDropKeys, [
+                .string(funnel.stages[to - 1].stage.label),
+                .string(funnel.stages[to].stage.label),
+                .string(texts.drops[to - 1].lost),
+                .string(texts.drops[to - 1].percent ?? "—"),
+            ]))
         }
-        let chart = FunnelChart(funnel: funnel)
-        let description = chart.description
-        return .object([
-            "show": .bool(show),
-            "stages": .array(stages),
-            "chart": show ? .trustedBytes(chart.svgBytes(description: description)) : .null,
-            "description": .string(description),
-            "largest_drop": largest,
-            "caption": .string("Each stage as a share of the audience (\(Format.count(funnel.audience)) contacts). The pale bar behind each stage is the stage before it, so the gap is the drop-off."),
-        ])
+        let description = chart.description(texts)
+        return .object(MustacheObject(funnelKeys, [
+            .bool(show),
+            .array(stages),
+            show ? .trustedBytes(chart.svgBytes(description: description, texts: texts)) : .null,
+            .string(description),
+            largest,
+            .string("Each stage as a share of the audience (" + (texts.counts.first ?? "0")
+                + " contacts). The pale bar behind each stage is the stage before it, so the gap is the drop-off."),
+        ]))
     }
 
-    static func linkValue(_ link: LinkStat, rank: Int, delivered: Int) -> MustacheValue {
+    static let linkKeys: MustacheObject.Keys = [
+        "rank", "url", "link", "clicks", "unique_clicks", "clicks_raw", "unique_clicks_raw", "utm_source", "utm_medium",
+        "utm_campaign", "utm_term", "utm_content", "has_utm", "utm",
+    ]
+
+    static func linkValue(_ link: LinkStat, rank: Int) -> MustacheValue {
         let utm = UTMParameters(linkURL: link.url)
         let pairs = utm.pairs
-        return .object([
-            "rank": .int(rank),
-            "url": .string(link.url),
-            "link": .trustedBytes(HTML.linkBytes(link.url, label: shortURL(link.url))),
-            "clicks": .string(Format.count(link.clicks)),
-            "unique_clicks": .string(Format.count(link.uniqueClicks)),
-            "clicks_raw": .int(link.clicks),
-            "unique_clicks_raw": .int(link.uniqueClicks),
-            "utm_source": optional(utm.source),
-            "utm_medium": optional(utm.medium),
-            "utm_campaign": optional(utm.campaign),
-            "utm_term": optional(utm.term),
-            "utm_content": optional(utm.content),
-            "has_utm": .bool(!pairs.isEmpty),
-            "utm": .array(pairs.map { .object(["name": .string($0.name), "value": .string($0.value)]) }),
-        ])
+        return .object(MustacheObject(linkKeys, [
+            .int(rank),
+            .string(link.url),
+            .trustedBytes(HTML.linkBytes(link.url, label: shortURL(link.url))),
+            .string(Format.count(link.clicks)),
+            .string(Format.count(link.uniqueClicks)),
+            .int(link.clicks),
+            .int(link.uniqueClicks),
+            optional(utm.source),
+            optional(utm.medium),
+            optional(utm.campaign),
+            optional(utm.term),
+            optional(utm.content),
+            .bool(!pairs.isEmpty),
+            .array(pairs.map(utmValue)),
+        ]))
     }
 
     /// A URL without its query string or scheme, for display (the full URL is the link target).
     static func shortURL(_ url: String) -> String {
-        guard url.utf8.allSatisfy({ $0 < 0x80 }) else { return shortURLCharacters(url) }
         // ASCII: the same by bytes, without the copies.
-        let bytes = url.utf8
-        let end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
-        var s = url[..<end]
-        for prefix in ["https://", "http://"] where HTML.hasPrefixIgnoringASCIICase(String(s), prefix) {
-            s = s.dropFirst(prefix.count)
+        var text = url
+        let short = text.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
+            var start = 0
+            for prefix in ["https://", "http://"] where hasPrefixIgnoringASCIICase(bytes[start..<end], prefix) {
+                start += prefix.utf8.count
+            }
+            if start == end { return url }
+            return start == 0 && end == bytes.count ? url : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        return s.isEmpty ? url : String(s)
+        return short ?? shortURLCharacters(url)
+    }
+
+    /// `HTML.hasPrefixIgnoringASCIICase` for a slice of a URL's bytes, so `shortURL` makes no string to test.
+    static func hasPrefixIgnoringASCIICase(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ prefix: String) -> Bool {
+        guard bytes.count >= prefix.utf8.count else { return false }
+        return zip(bytes, prefix.utf8).allSatisfy { b, p in (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == p }
     }
 
     static func shortURLCharacters(_ url: String) -> String {
@@ -314,82 +416,121 @@ public enum PageContext {
     /// The cited source of an insight as a link. Rules cite a handful of sources, so each is
     /// made once per process.
     static func sourceLink(_ url: String, label: String) -> MustacheValue {
-        if let made = sourceLinks.withLock({ $0[label] }), made.url == url { return made.link }
+        let source = CitedSource(label: label, url: url)
+        if let made = sourceLinks.withLock({ $0[source] }) { return made }
         let made = MustacheValue.trustedBytes(HTML.linkBytes(url, label: label))
-        sourceLinks.withLock { if $0.count < 256 { $0[label] = (url, made) } }
+        sourceLinks.withLock { if $0.count < 256 { $0[source] = made } }
         return made
     }
 
-    /// Made source links by label, with the URL they link to.
-    static let sourceLinks = LockedDictionary<String, (url: String, link: MustacheValue)>()
+    /// An insight's source, hashed by the lengths of its label and URL only: the few a build
+    /// cites differ in those, and hashing the long labels in full was most of a lookup's cost.
+    /// Equality compares them in full.
+    struct CitedSource: Hashable {
+        let label: String
+        let url: String
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(label.utf8.count)
+            hasher.combine(url.utf8.count)
+        }
+    }
+
+    /// Made source links.
+    static let sourceLinks = LockedDictionary<CitedSource, MustacheValue>()
+
+    static let insightKeys: MustacheObject.Keys = [
+        "id", "kind", "severity", "severity_label", "title", "detail", "evidence", "has_evidence", "source", "source_link",
+    ]
+    static let insightsKeys: MustacheObject.Keys = ["all", "has_any", "summary", "anomalies", "recommendations", "groups"]
+    static let insightGroupKeys: MustacheObject.Keys = ["key", "label", "items"]
+    /// The insight groups in `insightsKeys`, in page order.
+    static let insightGroups: [(key: String, label: String, kind: InsightKind)] = [
+        ("summary", "Summary", .summary), ("anomalies", "Anomalies", .anomaly), ("recommendations", "Recommendations", .recommendation),
+    ]
 
     static func insightsValue(_ insights: [Insight]) -> MustacheValue {
         func item(_ i: Insight) -> MustacheValue {
-            .object([
-                "id": .string(i.id),
-                "kind": .string(i.kind.rawValue),
-                "severity": .string(i.severity.rawValue),
-                "severity_label": .string(i.severity.label),
-                "title": .string(i.title),
-                "detail": .string(i.detail),
-                "evidence": .array(i.evidence.map { .string($0) }),
-                "has_evidence": .bool(!i.evidence.isEmpty),
-                "source": optional(i.source),
-                "source_link": i.source.map { sourceLink(i.sourceURL ?? "", label: $0) } ?? .null,
-            ])
+            .object(MustacheObject(insightKeys, [
+                .string(i.id),
+                .string(i.kind.rawValue),
+                .string(i.severity.rawValue),
+                .string(i.severity.label),
+                .string(i.title),
+                .string(i.detail),
+                .array(i.evidence.map { .string($0) }),
+                .bool(!i.evidence.isEmpty),
+                optional(i.source),
+                i.source.map { sourceLink(i.sourceURL ?? "", label: $0) } ?? .null,
+            ]))
         }
-        let groups: [(String, String, InsightKind)] = [
-            ("summary", "Summary", .summary), ("anomalies", "Anomalies", .anomaly), ("recommendations", "Recommendations", .recommendation),
-        ]
         let all = insights.map(item)
-        var object: MustacheObject = ["all": .array(all), "has_any": .bool(!insights.isEmpty)]
+        var values: [MustacheValue] = [.array(all), .bool(!insights.isEmpty)]
         var groupList: [MustacheValue] = []
-        for (key, label, kind) in groups {
+        for (key, label, kind) in insightGroups {
             let items = insights.indices.filter { insights[$0].kind == kind }.map { all[$0] }
-            object[key] = .array(items)
+            values.append(.array(items))
             if !items.isEmpty {
-                groupList.append(.object(["key": .string(key), "label": .string(label), "items": .array(items)]))
+                groupList.append(.object(MustacheObject(insightGroupKeys, [.string(key), .string(label), .array(items)])))
             }
         }
-        object["groups"] = .array(groupList)
-        return .object(object)
+        values.append(.array(groupList))
+        return .object(MustacheObject(insightsKeys, values))
     }
+
+    static let engagementKeys: MustacheObject.Keys = [
+        "show", "median_first_open", "clients", "devices", "platforms", "has_clients", "events", "timeline",
+    ]
+    static let noEngagementKeys: MustacheObject.Keys = ["show"]
+    static let shareKeys: MustacheObject.Keys = ["name", "count", "percent"]
+    static let timelineKeys: MustacheObject.Keys = ["chart", "description", "start", "days"]
+    static let dayKeys: MustacheObject.Keys = ["label", "opens", "clicks"]
 
     /// Event-level extras: the engagement timeline, time to first open, email clients and devices.
     static func engagementValue(_ events: CampaignEvents?, show: Bool) -> MustacheValue {
-        guard show, let events else { return .object(["show": .bool(false)]) }
+        guard show, let events else { return .object(MustacheObject(noEngagementKeys, [.bool(false)])) }
         func shares(_ list: [ClientBreakdown.Share]) -> MustacheValue {
             let total = list.reduce(0) { $0 + $1.recipients }
             return .array(list.map {
-                .object(["name": .string($0.name), "count": .string(Format.count($0.recipients)),
-                         "percent": .string(total > 0 ? Format.percent(Double($0.recipients) / Double(total)) : "—")])
+                .object(MustacheObject(shareKeys, [
+                    .string($0.name),
+                    .string(Format.count($0.recipients)),
+                    .string(total > 0 ? Format.percent(Double($0.recipients) / Double(total)) : "—"),
+                ]))
             })
         }
-        var object: MustacheObject = [
-            "show": .bool(true),
-            "median_first_open": events.medianSecondsToFirstOpen.map { .string(Format.duration(seconds: $0)) } ?? .null,
-            "clients": shares(events.clients.clients),
-            "devices": shares(events.clients.devices),
-            "platforms": shares(events.clients.platforms),
-            "has_clients": .bool(!events.clients.clients.isEmpty),
-            "events": .string(Format.count(events.eventCount)),
-            "timeline": .null,
-        ]
+        var timelineValue: MustacheValue = .null
         if let timeline = events.timeline {
             let chart = TimelineChart(timeline: timeline)
-            let days = chart.days.enumerated().map { d, v -> MustacheValue in
+            var days: [MustacheValue] = []
+            for (d, v) in chart.days.enumerated() {
                 let date = Timestamp(epochSeconds: timeline.start.epochSeconds + Double(d * 86_400), utcOffsetSeconds: timeline.start.utcOffsetSeconds)
-                return .object(["label": .string("Day \(d + 1) (\(Format.date(date)))"), "opens": .string(Format.count(v.opens)), "clicks": .string(Format.count(v.clicks))])
+                days.append(.object(MustacheObject(dayKeys, [
+                    .string("Day " + String(d + 1) + " (" + Format.date(date) + ")"),
+                    .string(Format.count(v.opens)),
+                    .string(Format.count(v.clicks)),
+                ])))
             }
-            object["timeline"] = .object([
-                "chart": .trusted(chart.svg.html),
-                "description": .string(chart.description),
-                "start": .string(Format.dateTime(timeline.start)),
-                "days": .array(days),
-            ])
+            timelineValue = .object(MustacheObject(timelineKeys, [
+                .trusted(chart.svg.html),
+                .string(chart.description),
+                .string(Format.dateTime(timeline.start)),
+                .array(days),
+            ]))
         }
-        return .object(object)
+        return .object(MustacheObject(engagementKeys, [
+            .bool(true),
+            events.medianSecondsToFirstOpen.map { .string(Format.duration(seconds: $0)) } ?? .null,
+            shares(events.clients.clients),
+            shares(events.clients.devices),
+            shares(events.clients.platforms),
+            .bool(!events.clients.clients.isEmpty),
+            .string(Format.count(events.eventCount)),
+            timelineValue,
+        ]))
     }
+
+    static let methodologyKeys: MustacheObject.Keys = ["source", "definitions"]
 
     static func methodologyValue(_ report: CampaignReport, definitions: MustacheValue) -> MustacheValue {
         let source: String
@@ -398,7 +539,7 @@ public enum PageContext {
         case .counts: source = "taken from the pre-aggregated counts in campaigns.json"
         case .none: source = "none yet: this campaign has no figures"
         }
-        return .object(["source": .string(source), "definitions": definitions])
+        return .object(MustacheObject(methodologyKeys, [.string(source), definitions]))
     }
 
     // MARK: - Overview page
