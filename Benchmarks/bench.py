@@ -32,7 +32,10 @@ ENV = dict(os.environ, SOURCE_DATE_EPOCH="1780000000")
 
 
 def measure(cmd, stdout=None, cwd=None):
-    """Runs cmd; returns (seconds, peak RSS in MiB)."""
+    """Runs cmd; returns (seconds, peak RSS in MiB). The page cache's dirty data (the files
+    earlier runs wrote) is written out first, so that no run shares the two cores with the
+    kernel writing back its predecessor's output."""
+    os.sync()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
