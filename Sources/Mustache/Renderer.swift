@@ -65,11 +65,12 @@ struct Renderer: ~Copyable {
         case leaveParent
     }
 
-    init(context: MustacheValue, partials: any PartialResolver, options: RenderOptions) {
+    /// `capacity`: how many bytes the output will probably take (it grows as needed).
+    init(context: MustacheValue, partials: any PartialResolver, options: RenderOptions, capacity: Int = 16 * 1024) {
         self.contextStack = [context]
         self.partials = partials
         self.options = options
-        self.output = ByteBuffer(capacity: 16 * 1024)
+        self.output = ByteBuffer(capacity: capacity)
     }
 
     /// Renders `program` onto the end of `buffer` (which holds what was rendered so far if this throws).

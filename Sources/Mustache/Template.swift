@@ -45,7 +45,9 @@ public struct Template: Sendable {
         options: RenderOptions = .html,
         into output: inout [UInt8]
     ) throws(TemplateError) {
-        var renderer = Renderer(context: context, partials: partials, options: options)
+        // Room for what the caller reserved, so that a page the size it expected needs no regrowth.
+        var renderer = Renderer(context: context, partials: partials, options: options,
+                                capacity: max(16 * 1024, output.capacity - output.count))
         try renderer.render(program, into: &output)
     }
 

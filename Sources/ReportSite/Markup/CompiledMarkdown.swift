@@ -45,17 +45,16 @@ struct CompiledMarkdown: Sendable {
     func fill(_ values: SeparatedValues, into output: inout [UInt8]) {
         precondition(values.count == valueCount, "a compiled page filled with another page's values")
         let total = html.count + values.bytes.count
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: total))
-        output.withUnsafeMutableBufferPointer { out in
-            html.withUnsafeBufferPointer { html in
-                values.bytes.withUnsafeBufferPointer { text in
-                    var at = start
+        let filled = html.withUnsafeBufferPointer { html in
+            values.bytes.withUnsafeBufferPointer { text in
+                // Written straight into the new array's storage: no zeros written first.
+                [UInt8](unsafeUninitializedCapacity: total) { out, count in
+                    var at = 0
                     var from = 0
                     var valueFrom = 0
                     func copy(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
                         guard !range.isEmpty else { return }
-                        (out.baseAddress! + at).update(from: source.baseAddress! + range.lowerBound, count: range.count)
+                        (out.baseAddress! + at).initialize(from: source.baseAddress! + range.lowerBound, count: range.count)
                         at += range.count
                     }
                     for k in 0..<slots.count {
@@ -66,9 +65,11 @@ struct CompiledMarkdown: Sendable {
                         valueFrom = valueEnd
                     }
                     copy(html, from..<html.count)
+                    count = at
                 }
             }
         }
+        if output.isEmpty { output = filled } else { output += filled }
     }
 
     /// Offsets of every token in `bytes`.
