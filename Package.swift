@@ -14,14 +14,16 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
+        // Byte copying shared by the text builders of the modules below.
+        .target(name: "Bytes"),
         // The template engine: knows nothing of campaigns or HTML.
-        .target(name: "Mustache"),
+        .target(name: "Mustache", dependencies: ["Bytes"]),
         // Model, loaders, event aggregation, metrics, funnel, insights: knows nothing of HTML.
-        .target(name: "CampaignData"),
+        .target(name: "CampaignData", dependencies: ["Bytes"]),
         // View model, Markdown over cmark, SVG charts, layout, site writer.
         .target(
             name: "ReportSite",
-            dependencies: ["Mustache", "CampaignData", "Ccmark"],
+            dependencies: ["Bytes", "Mustache", "CampaignData", "Ccmark"],
             plugins: ["EmbedResourcesPlugin"]
         ),
         .target(name: "FunnelmarkCLI", dependencies: ["Mustache", "CampaignData", "ReportSite"]),

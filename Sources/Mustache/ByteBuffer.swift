@@ -1,3 +1,5 @@
+import Bytes
+
 // MARK: - ByteOutput
 
 /// Where escapers write: an array of bytes, or a render's `ByteBuffer`.
@@ -37,7 +39,7 @@ public struct ByteBuffer: ~Copyable, ByteOutput {
         guard let source = bytes.baseAddress else { return }
         let end = used + bytes.count
         if end > capacity { grow(to: end) }
-        (base + used).update(from: source, count: bytes.count)
+        copyBytes(from: source, to: base + used, count: bytes.count)
         used = end
     }
 

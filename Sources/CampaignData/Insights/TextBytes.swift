@@ -1,3 +1,4 @@
+import Bytes
 /// UTF-8 text written into one growing byte buffer: strings are copied in as bytes and numbers
 /// are written digit by digit, so building a sentence makes no intermediate strings.
 ///
@@ -68,33 +69,8 @@ struct TextBytes {
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         reserve(bytes.count)
-        TextBytes.copy(source, to: base + count, count: bytes.count)
+        copyBytes(from: source, to: base + count, count: bytes.count)
         count += bytes.count
-    }
-
-    /// Copies `n` bytes. Most pieces of a sentence are short: up to 16 bytes they are moved as two
-    /// overlapping words (or halves, quarters), without a call into the C library.
-    @inline(__always)
-    static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count n: Int) {
-        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
-        switch n {
-        case 8...16:
-            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-            to.storeBytes(of: head, as: UInt64.self)
-            to.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
-        case 4..<8:
-            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-            to.storeBytes(of: head, as: UInt32.self)
-            to.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
-        case 2..<4:
-            let head = from.loadUnaligned(as: UInt16.self), tail = from.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)
-            to.storeBytes(of: head, as: UInt16.self)
-            to.storeBytes(of: tail, toByteOffset: n - 2, as: UInt16.self)
-        case 1:
-            target.pointee = source.pointee
-        default:
-            target.update(from: source, count: n)
-        }
     }
 
     mutating func append(byte: UInt8) {

@@ -1,3 +1,4 @@
+import Bytes
 import Mustache
 
 /// cmark's HTML for a page whose values were kept apart (placeholder tokens in the Markdown),
@@ -54,7 +55,7 @@ struct CompiledMarkdown: Sendable {
                     var valueFrom = 0
                     func copy(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
                         guard !range.isEmpty else { return }
-                        (out.baseAddress! + at).initialize(from: source.baseAddress! + range.lowerBound, count: range.count)
+                        copyBytes(from: source.baseAddress! + range.lowerBound, to: out.baseAddress! + at, count: range.count)
                         at += range.count
                     }
                     for k in 0..<slots.count {
