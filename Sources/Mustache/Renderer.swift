@@ -65,31 +65,34 @@ struct Renderer: ~Copyable {
         case leaveParent
     }
 
-    /// `capacity`: how many bytes the output will probably take (it grows as needed).
-    init(context: MustacheValue, partials: any PartialResolver, options: RenderOptions, capacity: Int = 16 * 1024) {
+    init(context: MustacheValue, partials: any PartialResolver, options: RenderOptions) {
         self.contextStack = [context]
         self.partials = partials
         self.options = options
-        self.output = ByteBuffer(capacity: capacity)
+        // The caller's buffers are swapped in for the render.
+        self.output = ByteBuffer(capacity: 0)
     }
 
     /// Renders `program` onto the end of `buffer` (which holds what was rendered so far if this throws).
-    mutating func render(_ program: Program, into buffer: inout [UInt8]) throws(TemplateError) {
-        defer { output.withBytes { buffer.append(contentsOf: $0) } }
+    mutating func render(_ program: Program, into buffer: inout ByteBuffer) throws(TemplateError) {
+        swap(&output, &buffer)
+        defer { swap(&output, &buffer) }
         try run(program)
     }
 
-    /// Renders `program` onto the end of `buffer` with each value's text in `values` instead,
-    /// and a placeholder token in its place.
+    /// Renders `program` onto the end of `buffer` with each value's text onto the end of
+    /// `values` instead (where it ends onto `ends`), and a placeholder token in its place.
     mutating func render(
-        _ program: Program, into buffer: inout [UInt8], separating values: inout SeparatedValues
+        _ program: Program, into buffer: inout ByteBuffer, separating values: inout ByteBuffer, ends: inout [Int]
     ) throws(TemplateError) {
+        swap(&output, &buffer)
+        swap(&self.values, &values)
+        swap(&valueEnds, &ends)
         separating = true
         defer {
-            output.withBytes { buffer.append(contentsOf: $0) }
-            let start = values.bytes.count
-            self.values.withBytes { values.bytes.append(contentsOf: $0) }
-            values.ends += valueEnds.map { start + $0 }
+            swap(&output, &buffer)
+            swap(&self.values, &values)
+            swap(&valueEnds, &ends)
             separating = false
         }
         try run(program)

@@ -46,8 +46,21 @@ public struct Template: Sendable {
         into output: inout [UInt8]
     ) throws(TemplateError) {
         // Room for what the caller reserved, so that a page the size it expected needs no regrowth.
-        var renderer = Renderer(context: context, partials: partials, options: options,
-                                capacity: max(16 * 1024, output.capacity - output.count))
+        var buffer = ByteBuffer(capacity: max(16 * 1024, output.capacity - output.count))
+        defer { buffer.withBytes { output.append(contentsOf: $0) } }
+        try render(context, partials: partials, options: options, into: &buffer)
+    }
+
+    /// Renders the template onto the end of `output`, as UTF-8 (the buffer a caller that
+    /// writes the bytes out can keep, with no copy into an array). On an error, `output`
+    /// holds what was rendered before it.
+    public func render(
+        _ context: MustacheValue,
+        partials: any PartialResolver = DictionaryPartials([:]),
+        options: RenderOptions = .html,
+        into output: inout ByteBuffer
+    ) throws(TemplateError) {
+        var renderer = Renderer(context: context, partials: partials, options: options)
         try renderer.render(program, into: &output)
     }
 
@@ -63,8 +76,30 @@ public struct Template: Sendable {
         into output: inout [UInt8],
         separating values: inout SeparatedValues
     ) throws(TemplateError) {
+        var buffer = ByteBuffer(capacity: 16 * 1024)
+        var valueBytes = ByteBuffer(capacity: 4 * 1024)
+        var ends: [Int] = []
+        defer {
+            buffer.withBytes { output.append(contentsOf: $0) }
+            let start = values.bytes.count
+            valueBytes.withBytes { values.bytes.append(contentsOf: $0) }
+            values.ends += ends.map { start + $0 }
+        }
+        try render(context, partials: partials, options: options, into: &buffer, separating: &valueBytes, ends: &ends)
+    }
+
+    /// `render(_:partials:options:into:separating:)` into buffers: the values' texts go onto the
+    /// end of `values`, and where each ends there onto `ends`.
+    public func render(
+        _ context: MustacheValue,
+        partials: any PartialResolver = DictionaryPartials([:]),
+        options: RenderOptions = .html,
+        into output: inout ByteBuffer,
+        separating values: inout ByteBuffer,
+        ends: inout [Int]
+    ) throws(TemplateError) {
         var renderer = Renderer(context: context, partials: partials, options: options)
-        try renderer.render(program, into: &output, separating: &values)
+        try renderer.render(program, into: &output, separating: &values, ends: &ends)
     }
 }
 

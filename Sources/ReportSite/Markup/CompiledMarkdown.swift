@@ -44,33 +44,36 @@ struct CompiledMarkdown: Sendable {
 
     /// Appends the page's HTML with its values in place to `output`.
     func fill(_ values: SeparatedValues, into output: inout [UInt8]) {
-        precondition(values.count == valueCount, "a compiled page filled with another page's values")
-        let total = html.count + values.bytes.count
-        let filled = html.withUnsafeBufferPointer { html in
-            values.bytes.withUnsafeBufferPointer { text in
-                // Written straight into the new array's storage: no zeros written first.
-                [UInt8](unsafeUninitializedCapacity: total) { out, count in
-                    var at = 0
-                    var from = 0
-                    var valueFrom = 0
-                    func copy(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-                        guard !range.isEmpty else { return }
-                        copyBytes(from: source.baseAddress! + range.lowerBound, to: out.baseAddress! + at, count: range.count)
-                        at += range.count
-                    }
-                    for k in 0..<slots.count {
-                        copy(html, from..<slots[k])
-                        from = slots[k]
-                        let valueEnd = values.ends[k]
-                        copy(text, valueFrom..<valueEnd)
-                        valueFrom = valueEnd
-                    }
-                    copy(html, from..<html.count)
-                    count = at
+        let filled = values.bytes.withUnsafeBufferPointer { fill(values: $0, ends: values.ends) }
+        if output.isEmpty { output = filled } else { output += filled }
+    }
+
+    /// The page's HTML with value k, `values[ends[k-1]..<ends[k]]`, at slot k.
+    func fill(values text: UnsafeBufferPointer<UInt8>, ends: [Int]) -> [UInt8] {
+        precondition(ends.count == valueCount, "a compiled page filled with another page's values")
+        let total = html.count + (ends.last ?? 0)
+        return html.withUnsafeBufferPointer { html in
+            // Written straight into the new array's storage: no zeros written first.
+            [UInt8](unsafeUninitializedCapacity: total) { out, count in
+                var at = 0
+                var from = 0
+                var valueFrom = 0
+                func copy(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+                    guard !range.isEmpty else { return }
+                    copyBytes(from: source.baseAddress! + range.lowerBound, to: out.baseAddress! + at, count: range.count)
+                    at += range.count
                 }
+                for k in 0..<slots.count {
+                    copy(html, from..<slots[k])
+                    from = slots[k]
+                    let valueEnd = ends[k]
+                    copy(text, valueFrom..<valueEnd)
+                    valueFrom = valueEnd
+                }
+                copy(html, from..<html.count)
+                count = at
             }
         }
-        if output.isEmpty { output = filled } else { output += filled }
     }
 
     /// Offsets of every token in `bytes`.
@@ -95,53 +98,62 @@ struct CompiledMarkdown: Sendable {
 /// Holds at most `limit` structures, so a data set where every page differs costs no memory.
 final class MarkdownCache: @unchecked Sendable {
     private let lock = Lock()
-    private var entries: [Key: CompiledMarkdown?] = [:]
+    /// By the hash of the Markdown: each structure with that hash, its Markdown and compiled form.
+    private var entries: [UInt64: [(markdown: [UInt8], compiled: CompiledMarkdown?)]] = [:]
+    private var held = 0
     private let limit: Int
 
     init(limit: Int = 4096) { self.limit = limit }
 
     /// How many structures are held.
-    var count: Int { lock.withLock { entries.count } }
+    var count: Int { lock.withLock { held } }
 
     /// The compiled form of `markdown` (nil if it cannot be compiled), from the cache or made now.
     func compiled(_ markdown: [UInt8], valueCount: Int) -> CompiledMarkdown? {
-        let key = Key(markdown)
-        if let hit = lock.withLock({ entries[key] }) { return hit }
-        let made = CompiledMarkdown(markdown: markdown, valueCount: valueCount)
-        lock.withLock { if entries.count < limit { entries[key] = made } }
+        markdown.withUnsafeBufferPointer { compiled($0, valueCount: valueCount) }
+    }
+
+    /// `compiled(_:valueCount:)` for Markdown in a buffer (copied only when it is new).
+    func compiled(_ markdown: UnsafeBufferPointer<UInt8>, valueCount: Int) -> CompiledMarkdown? {
+        let hash = Self.hash(markdown)
+        let hit = lock.withLock { () -> CompiledMarkdown?? in
+            guard let candidates = entries[hash] else { return nil }
+            for candidate in candidates where Self.equal(candidate.markdown, markdown) { return .some(candidate.compiled) }
+            return nil
+        }
+        if let hit { return hit }
+        let copy = Array(markdown)
+        let made = CompiledMarkdown(markdown: copy, valueCount: valueCount)
+        lock.withLock {
+            if held < limit {
+                entries[hash, default: []].append((copy, made))
+                held += 1
+            }
+        }
         return made
     }
 
-    /// Markdown bytes with a hash computed once, eight bytes at a time.
-    struct Key: Hashable {
-        let bytes: [UInt8]
-        let hash: UInt64
-
-        init(_ bytes: [UInt8]) {
-            self.bytes = bytes
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-            bytes.withUnsafeBytes { raw in
-                var i = 0
-                while i + 8 <= raw.count {
-                    h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                    h ^= h >> 29
-                    i += 8
-                }
-                while i < raw.count {
-                    h = (h ^ UInt64(raw[i])) &* 0x100_0000_01B3
-                    i += 1
-                }
-            }
-            self.hash = h
+    /// A hash of the bytes, eight at a time.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        let raw = UnsafeRawBufferPointer(bytes)
+        var i = 0
+        while i + 8 <= raw.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            i += 8
         }
-
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-
-        static func == (a: Key, b: Key) -> Bool {
-            guard a.hash == b.hash, a.bytes.count == b.bytes.count else { return false }
-            guard !a.bytes.isEmpty else { return true }
-            return a.bytes.withUnsafeBytes { x in b.bytes.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+        while i < raw.count {
+            h = (h ^ UInt64(raw[i])) &* 0x100_0000_01B3
+            i += 1
         }
+        return h
+    }
+
+    static func equal(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard !a.isEmpty else { return true }
+        return a.withUnsafeBytes { x in memcmp(x.baseAddress!, b.baseAddress!, x.count) == 0 }
     }
 }
 

@@ -36,17 +36,11 @@ public struct PageRenderer: Sendable {
         monthPage = try store.page("month")
     }
 
-    public func campaign(_ context: MustacheValue) throws -> String {
-        String(decoding: try page(campaignPage, context), as: UTF8.self)
-    }
+    public func campaign(_ context: MustacheValue) throws -> String { try pageText(campaignPage, context) }
 
-    public func index(_ context: MustacheValue) throws -> String {
-        String(decoding: try page(indexPage, context), as: UTF8.self)
-    }
+    public func index(_ context: MustacheValue) throws -> String { try pageText(indexPage, context) }
 
-    public func month(_ context: MustacheValue) throws -> String {
-        String(decoding: try page(monthPage, context), as: UTF8.self)
-    }
+    public func month(_ context: MustacheValue) throws -> String { try pageText(monthPage, context) }
 
     /// A campaign page's Markdown with its values in it (escaped for Markdown): what cmark is
     /// given on the plain path. The benchmark gives the same Markdown to Hugo.
@@ -57,21 +51,28 @@ public struct PageRenderer: Sendable {
     }
 
     /// A campaign page as UTF-8 bytes, ready to write; `meter` times its stages.
-    public func campaignBytes(_ context: MustacheValue, meter: StageMeter? = nil) throws -> [UInt8] {
+    public func campaignBytes(_ context: MustacheValue, meter: StageMeter? = nil) throws -> ByteBuffer {
         try page(campaignPage, context, meter: meter)
     }
 
     /// Renders a Markdown page template and wraps it in the layout, as UTF-8 bytes.
-    func page(_ template: Template, _ context: MustacheValue, meter: StageMeter? = nil) throws -> [UInt8] {
+    func page(_ template: Template, _ context: MustacheValue, meter: StageMeter? = nil) throws -> ByteBuffer {
         let body = try html(template, context, meter: meter)
-        guard case var .object(fields) = context else { return body }
-        return try metered(meter, "layout") {
-            fields["content"] = .trustedBytes(body)
-            var page: [UInt8] = []
-            page.reserveCapacity(body.count + 4096)
-            try layout.render(.object(fields), partials: store, options: htmlOptions, into: &page)
+        var page = ByteBuffer(capacity: body.count + 4096)
+        guard case var .object(fields) = context else {
+            page.append(contentsOf: body)
             return page
         }
+        try metered(meter, "layout") {
+            fields["content"] = .trustedBytes(body)
+            try layout.render(.object(fields), partials: store, options: htmlOptions, into: &page)
+        }
+        return page
+    }
+
+    /// A page as text.
+    func pageText(_ template: Template, _ context: MustacheValue) throws -> String {
+        try page(template, context).withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// A Markdown page template's HTML. The template renders with its values kept apart, cmark
@@ -79,22 +80,22 @@ public struct PageRenderer: Sendable {
     /// a structure whose placeholders do not come through cmark whole renders the values into
     /// the Markdown instead, escaped for it.
     func html(_ template: Template, _ context: MustacheValue, meter: StageMeter? = nil) throws -> [UInt8] {
-        var markdown: [UInt8] = []
-        markdown.reserveCapacity(32 * 1024)
-        var values = SeparatedValues()
+        var markdown = ByteBuffer(capacity: 32 * 1024)
+        var values = ByteBuffer(capacity: 16 * 1024)
+        var ends: [Int] = []
+        ends.reserveCapacity(512)
         try metered(meter, "markdown render") {
-            try template.render(context, partials: store, options: separatedOptions, into: &markdown, separating: &values)
+            try template.render(context, partials: store, options: separatedOptions, into: &markdown, separating: &values,
+                                ends: &ends)
         }
-        let page = metered(meter, "cmark (cached)") { compiled.compiled(markdown, valueCount: values.count) }
+        let page = metered(meter, "cmark (cached)") {
+            markdown.withBytes { compiled.compiled($0, valueCount: ends.count) }
+        }
         if let page {
-            return metered(meter, "fill values") {
-                var html: [UInt8] = []
-                page.fill(values, into: &html)
-                return html
-            }
+            return metered(meter, "fill values") { values.withBytes { page.fill(values: $0, ends: ends) } }
         }
-        markdown.removeAll(keepingCapacity: true)
-        try template.render(context, partials: store, options: markdownOptions, into: &markdown)
-        return CommonMark.html(fromMarkdown: markdown)
+        var plain: [UInt8] = []
+        try template.render(context, partials: store, options: markdownOptions, into: &plain)
+        return CommonMark.html(fromMarkdown: plain)
     }
 }

@@ -214,7 +214,7 @@ public struct SiteWriter: Sendable {
                 let report = metered(meter, "insights") { dataset.report(at: i) }
                 let context = metered(meter, "page context") { PageContext.campaign(report, slug: slugs[i], shared: shared) }
                 let html = try renderer.campaignBytes(context, meter: meter)
-                try metered(meter, "write pages") { try writeFile(html, to: root + "/campaigns/\(slugs[i]).html") }
+                try metered(meter, "write pages") { try html.withBytes { try writeFile($0, to: root + "/campaigns/\(slugs[i]).html") } }
                 return metered(meter, "exports") {
                     (.made(json: MetricsExport.campaignJSON(report), csv: MetricsExport.csvRow(report),
                            links: MetricsExport.linksCSVRows(report)), key)
