@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,6 +38,25 @@ final class MappedFile: @unchecked Sendable {
         return true
     }
 
+    /// Whether `range` is in the file and is `head`, `id`, `tail`, anything, then `end`.
+    func holds(_ range: Range<Int>, head: StaticString, id: UnsafeBufferPointer<UInt8>, tail: StaticString,
+               end: StaticString = "") -> Bool {
+        let fixed = head.utf8CodeUnitCount + id.count + tail.utf8CodeUnitCount
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count, range.count >= fixed + end.utf8CodeUnitCount,
+              let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        func equal(_ at: Int, _ piece: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let start = piece.baseAddress, !piece.isEmpty else { return true }
+            return memcmp(base + at, start, piece.count) == 0
+        }
+        func buffer(_ s: StaticString) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)
+        }
+        let start = range.lowerBound
+        return equal(start, buffer(head)) && equal(start + head.utf8CodeUnitCount, id)
+            && equal(start + head.utf8CodeUnitCount + id.count, buffer(tail))
+            && equal(range.upperBound - end.utf8CodeUnitCount, buffer(end))
+    }
+
     func matches(_ text: [UInt8], at offset: Int) -> Bool {
         guard offset >= 0, offset + text.count <= bytes.count else { return false }
         for (k, b) in text.enumerated() where bytes[offset + k] != b { return false }
@@ -47,20 +67,35 @@ final class MappedFile: @unchecked Sendable {
 /// An export written in pieces: new text, or byte ranges of the previous build's file. Runs of
 /// old ranges that were adjacent in the old file (with the same bytes between them) are copied
 /// with one write, so an incremental build copies an unchanged export in a few large writes.
-final class ExportWriter {
-    let file: OpenFile
+///
+/// The writes themselves run in order on a queue of the writer's own, so the kernel copies an
+/// export while the caller goes on (fingerprinting, the overview, the other exports); a failed
+/// write is reported by the next `append` or by `close`, which waits for every write.
+final class ExportWriter: @unchecked Sendable {
+    let path: String
+    private let file: OpenFile
     private let old: MappedFile?
+    private let queue: DispatchQueue
+    private let lock = Lock()
+    /// The first failed write (set on the queue, read under `lock`).
+    private var failure: Error?
     private var buffer: [UInt8] = []
     /// Old bytes not yet written, and new bytes after them that equal the old file's next bytes.
     private var run: Range<Int>?
     private var tail: [UInt8] = []
+    /// A run this long is copied at once rather than when it ends, so copying starts early.
+    private let runLimit: Int
+    private static let bufferLimit = 1 << 20
     /// Bytes of the new file so far (written or pending).
     private(set) var position = 0
 
-    init(_ path: String, old: MappedFile?) throws {
+    init(_ path: String, old: MappedFile?, runLimit: Int = 8 << 20) throws {
+        self.path = path
         file = try OpenFile(path)
         self.old = old
-        buffer.reserveCapacity(1 << 20)
+        self.runLimit = max(1, runLimit)
+        queue = DispatchQueue(label: "funnelmark.export")
+        buffer.reserveCapacity(Self.bufferLimit)
     }
 
     /// Appends new text.
@@ -78,7 +113,7 @@ final class ExportWriter {
         }
         try flushRun()
         buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 20 { try flushBuffer() }
+        if buffer.count >= Self.bufferLimit { try flushBuffer() }
     }
 
     /// Appends the bytes of `range` of the old file.
@@ -88,15 +123,23 @@ final class ExportWriter {
         if let current = run, range.lowerBound == current.upperBound + tail.count {
             run = current.lowerBound..<range.upperBound
             tail = []
+            if range.upperBound - current.lowerBound >= runLimit {
+                // Copy what the run holds now; it may go on from where it ends.
+                try flushRun()
+                run = range.upperBound..<range.upperBound
+            }
             return
         }
         try flushRun()
         run = range
     }
 
+    /// Writes what is pending and waits for every write; throws the first failure.
     func close() throws {
         try flushRun()
         try flushBuffer()
+        queue.sync {}
+        if let failure = lock.withLock({ failure }) { throw failure }
         try file.close()
     }
 
@@ -104,7 +147,7 @@ final class ExportWriter {
         guard let current = run, let old else { return }
         run = nil
         try flushBuffer()
-        try file.copy(current, from: old)
+        if !current.isEmpty { try submit { [file] in try file.copy(current, from: old) } }
         let pending = tail
         tail = []
         buffer.append(contentsOf: pending)
@@ -112,7 +155,32 @@ final class ExportWriter {
 
     private func flushBuffer() throws {
         guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { try file.write(raw: $0) }
-        buffer.removeAll(keepingCapacity: true)
+        let bytes = buffer
+        buffer = []
+        buffer.reserveCapacity(Self.bufferLimit)
+        try submit { [file] in try bytes.withUnsafeBytes { try file.write(raw: $0) } }
+    }
+
+    /// Queues a write after the earlier ones; a failure so far is thrown here.
+    private func submit(_ write: @escaping @Sendable () throws -> Void) throws {
+        if let failure = lock.withLock({ failure }) { throw failure }
+        queue.async {
+            guard self.lock.withLock({ self.failure == nil }) else { return }
+            do { try write() } catch { self.lock.withLock { self.failure = error } }
+        }
+    }
+}
+
+/// How a campaign id appears in the exports.
+enum ExportSpan {
+    /// Whether `id` is written as it is in metrics.json (between quotes) and in CSV (no quotes,
+    /// no `'` guard): printable ASCII without a quote, backslash or comma, not starting with `= + - @`.
+    static func isPlain(_ id: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = id.first, first != UInt8(ascii: "="), first != UInt8(ascii: "+"),
+              first != UInt8(ascii: "-"), first != UInt8(ascii: "@") else { return false }
+        for b in id where b < 0x20 || b > 0x7E || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == UInt8(ascii: ",") {
+            return false
+        }
+        return true
     }
 }

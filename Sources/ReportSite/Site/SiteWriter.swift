@@ -144,6 +144,9 @@ public struct SiteWriter: Sendable {
             try writeFile(manifest(slugs: slugs, entries: pass.entries, months: monthEntries, siteKey: siteKey),
                           to: staging.path + "/" + Self.manifestPath)
             clock.lap("overview")
+            // The exports were being written while the overview rendered.
+            try pass.finish()
+            clock.lap("exports")
 
             if let previous {
                 try commitIncremental(staging: staging, into: out, rendered: pass.rendered.map { slugs[$0] },
@@ -169,7 +172,7 @@ public struct SiteWriter: Sendable {
     /// computed once and feed its object, its row and its page. Memory stays bounded by a batch,
     /// however many campaigns there are; each page is written as soon as it is rendered.
     func campaignPass(_ dataset: Dataset, slugs: [String], siteKey: String, previous: [String: ManifestEntry]?,
-                      previousDirectory: String, into root: String) throws -> (entries: [ManifestEntry], rendered: [Int]) {
+                      previousDirectory: String, into root: String) throws -> CampaignPass {
         let count = dataset.reports.count
 
         let oldJSON = previous == nil ? nil : MappedFile(previousDirectory + "/metrics.json")
@@ -186,7 +189,6 @@ public struct SiteWriter: Sendable {
         var rendered: [Int] = []
         let renderer = self.renderer
         let shared = PageContext.CampaignShared(site: site, root: "../")
-        let lineEnd = Array("\r\n".utf8)
         /// A campaign's part of each export: made now, or the previous build's (by range).
         enum Part: Sendable {
             case made(json: String, csv: String, links: String)
@@ -202,14 +204,9 @@ public struct SiteWriter: Sendable {
                                     slug: slugs[i], siteKey: siteKey)
                 }
                 let id = dataset.reports[i].campaign.id
-                if let old = previous?[slugs[i]], old.key == key, let oldJSON, let oldCSV, let oldLinks {
-                    // The spans must still hold this campaign (the files could have been edited).
-                    let field = Array((MetricsExport.csvField(id) + ",").utf8)
-                    if oldJSON.holds(old.json, prefix: Array(("  {\"id\": " + MetricsExport.jsonString(id) + ",").utf8)),
-                       oldCSV.holds(old.csv, prefix: field, suffix: lineEnd),
-                       old.links.isEmpty || oldLinks.holds(old.links, prefix: field, suffix: lineEnd) {
-                        return (.kept(old), key)
-                    }
+                if let old = previous?[slugs[i]], old.key == key, let oldJSON, let oldCSV, let oldLinks,
+                   Self.spansHold(old, id: id, json: oldJSON, csv: oldCSV, links: oldLinks) {
+                    return (.kept(old), key)
                 }
                 let report = metered(meter, "insights") { dataset.report(at: i) }
                 let context = metered(meter, "page context") { PageContext.campaign(report, slug: slugs[i], shared: shared) }
@@ -250,10 +247,38 @@ public struct SiteWriter: Sendable {
             progress?(batch.upperBound, count)
         }
         try json.append(count == 0 ? "]}\n" : "\n]}\n")
-        try json.close()
-        try csv.close()
-        try linksCSV.close()
-        return (entries, rendered)
+        return CampaignPass(entries: entries, rendered: rendered, exports: [json, csv, linksCSV])
+    }
+
+    /// What the campaign pass made: the manifest entries, the campaigns it rendered, and the
+    /// exports, complete but maybe still being written (`finish()` waits for them).
+    struct CampaignPass {
+        var entries: [ManifestEntry]
+        var rendered: [Int]
+        var exports: [ExportWriter]
+
+        func finish() throws {
+            for export in exports { try export.close() }
+        }
+    }
+
+    /// Whether the previous exports still hold campaign `id` at the spans the manifest gives
+    /// (the files could have been edited since): its metrics.json object starts with its id, and
+    /// its metrics.csv row and links.csv rows start with it and end a line. An id that needs no
+    /// escaping in JSON or CSV (the usual case) is compared in place, with nothing allocated.
+    static func spansHold(_ old: ManifestEntry, id: String, json: MappedFile, csv: MappedFile, links: MappedFile) -> Bool {
+        var utf8 = id
+        return utf8.withUTF8 { bytes in
+            if ExportSpan.isPlain(bytes) {
+                return json.holds(old.json, head: "  {\"id\": \"", id: bytes, tail: "\",")
+                    && csv.holds(old.csv, head: "", id: bytes, tail: ",", end: "\r\n")
+                    && (old.links.isEmpty || links.holds(old.links, head: "", id: bytes, tail: ",", end: "\r\n"))
+            }
+            let field = Array((MetricsExport.csvField(id) + ",").utf8)
+            return json.holds(old.json, prefix: Array(("  {\"id\": " + MetricsExport.jsonString(id) + ",").utf8))
+                && csv.holds(old.csv, prefix: field, suffix: Array("\r\n".utf8))
+                && (old.links.isEmpty || links.holds(old.links, prefix: field, suffix: Array("\r\n".utf8)))
+        }
     }
 
     // MARK: - Fingerprints and manifest
@@ -566,7 +591,7 @@ func fileNames(in directory: String, expecting count: Int = 0) -> Set<String>? {
 }
 
 /// A file written in pieces, with errors that name it.
-final class OpenFile {
+final class OpenFile: @unchecked Sendable {
     let path: String
     private var fd: Int32
     /// Bytes written so far.
