@@ -60,18 +60,21 @@ enum Commands {
         let started = Date()
         let templates = try templatesDirectory(args)
         let renderer = try PageRenderer(store: TemplateStore(overrideDirectory: templates), strict: args.flags.contains("--strict-templates"))
-        let dataset = try loadDataset(args, command: "build", console: console)
-        if timings { console.err("stage load+insights: \(Int(Date().timeIntervalSince(started) * 1000)) ms\n") }
         let site = SiteWriter.siteInfo(generatedAt: try generatedAt(environment), version: Funnelmark.version)
-        let progress = !quiet && console.errIsTerminal ? ProgressLine(console: console, label: "pages") : nil
         var writer = SiteWriter(outputDirectory: out, renderer: renderer, site: site,
                                 stampIsInput: environment["SOURCE_DATE_EPOCH"] != nil)
+        let full = args.flags.contains("--full")
+        if !full { writer.readPreviousBuild() }
+        let dataset = try loadDataset(args, command: "build", console: console)
+        if timings { console.err("stage load+insights: \(Int(Date().timeIntervalSince(started) * 1000)) ms\n") }
+        let progress = !quiet && console.errIsTerminal ? ProgressLine(console: console, label: "pages") : nil
         if let progress { writer.progress = { progress.update($0, of: $1) } }
         if timings {
             writer.stageTimer = { console.err("stage \($0): \(Int($1 * 1000)) ms\n") }
             writer.meter = StageMeter()
         }
-        let summary = try writer.build(dataset, allowIncremental: !args.flags.contains("--full"))
+        let summary = try writer.build(dataset, allowIncremental: !full)
+        console.keepUntilExit?(dataset)
         for (stage, seconds) in writer.meter?.report ?? [] {
             console.err("cpu \(stage): \(Int(seconds * 1000)) ms (all threads)\n")
         }

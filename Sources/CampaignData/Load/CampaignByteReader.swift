@@ -228,7 +228,7 @@ struct PieceContext: Sendable {
         var campaigns: [Campaign] = []
         var spans: [Range<Int>] = []
         func digested() -> [Campaign] {
-            for (i, digest) in fnv1a(bytes.buffer, ranges: spans).enumerated() { campaigns[i].sourceDigest = digest }
+            for (i, span) in spans.enumerated() { campaigns[i].sourceDigest = sourceDigest(UnsafeBufferPointer(rebasing: bytes.buffer[span])) }
             return campaigns
         }
         var next = k + 1

@@ -58,7 +58,7 @@ public enum CampaignLoader {
         let read = parallelMap(list.count) { i -> Result<Campaign, InputError> in
             do throws(InputError) {
                 var campaign = try reader.campaign(list[i])
-                campaign.sourceDigest = bytes.withUnsafeBufferPointer { fnv1a(UnsafeBufferPointer(rebasing: $0[list[i].span])) }
+                campaign.sourceDigest = bytes.withUnsafeBufferPointer { sourceDigest(UnsafeBufferPointer(rebasing: $0[list[i].span])) }
                 return .success(campaign)
             } catch {
                 return .failure(error)

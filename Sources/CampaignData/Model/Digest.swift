@@ -19,35 +19,37 @@ public func fnv1a(_ text: String) -> UInt64 {
     return text.withUTF8 { fnv1a($0) }
 }
 
-/// `fnv1a` of each of `ranges` of `bytes`, four at a time: one digest is a chain of dependent
-/// multiplications, so four independent chains keep the multiplier busy four times as often.
-public func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>]) -> [UInt64] {
-    let basis: UInt64 = 0xcbf2_9ce4_8422_2325, prime: UInt64 = 0x100_0000_01b3
-    var result: [UInt64] = []
-    result.reserveCapacity(ranges.count)
+/// A 64-bit digest of bytes for change detection (a campaign's source text): eight bytes per
+/// multiply-and-mix step rather than FNV's one, then the length and a final avalanche (the
+/// finaliser of MurmurHash3), so every input bit reaches every output bit. Not cryptographic;
+/// the same bytes give the same digest on every machine and run.
+public func sourceDigest(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    guard let base = bytes.baseAddress else { return digestFinish(h, length: 0) }
+    let raw = UnsafeRawPointer(base)
     var i = 0
-    while i + 4 <= ranges.count {
-        let r0 = ranges[i], r1 = ranges[i + 1], r2 = ranges[i + 2], r3 = ranges[i + 3]
-        var h0 = basis, h1 = basis, h2 = basis, h3 = basis
-        let common = min(r0.count, r1.count, r2.count, r3.count)
-        var k = 0
-        while k < common {
-            h0 = (h0 ^ UInt64(bytes[r0.lowerBound + k])) &* prime
-            h1 = (h1 ^ UInt64(bytes[r1.lowerBound + k])) &* prime
-            h2 = (h2 ^ UInt64(bytes[r2.lowerBound + k])) &* prime
-            h3 = (h3 ^ UInt64(bytes[r3.lowerBound + k])) &* prime
-            k += 1
-        }
-        for (h, r) in [(h0, r0), (h1, r1), (h2, r2), (h3, r3)] {
-            var h = h
-            for b in bytes[(r.lowerBound + common)..<r.upperBound] { h = (h ^ UInt64(b)) &* prime }
-            result.append(h)
-        }
-        i += 4
+    while i + 8 <= bytes.count {
+        h = (h ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* k
+        h ^= h >> 32
+        i += 8
     }
-    while i < ranges.count {
-        result.append(fnv1a(UnsafeBufferPointer(rebasing: bytes[ranges[i]])))
-        i += 1
+    if i < bytes.count {
+        var last: UInt64 = 0
+        for j in i..<bytes.count { last |= UInt64(base[j]) << UInt64(8 * (j - i)) }
+        h = (h ^ last) &* k
+        h ^= h >> 32
     }
-    return result
+    return digestFinish(h, length: bytes.count)
+}
+
+@inline(__always)
+private func digestFinish(_ value: UInt64, length: Int) -> UInt64 {
+    var h = value ^ UInt64(truncatingIfNeeded: length)
+    h ^= h >> 33
+    h = h &* 0xff51_afd7_ed55_8ccd
+    h ^= h >> 33
+    h = h &* 0xc4ce_b9fe_1a85_ec53
+    h ^= h >> 33
+    return h
 }

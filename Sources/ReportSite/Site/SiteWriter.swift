@@ -51,6 +51,8 @@ public struct SiteWriter: Sendable {
     public var stageTimer: (@Sendable (String, Double) -> Void)?
     /// Sums the CPU time of the per-campaign work by stage (for FUNNELMARK_TIMINGS).
     public var meter: StageMeter?
+    /// The previous build's manifest, being read while the data loads (`readPreviousBuild()`).
+    private var previousRead: BackgroundTask<PreviousBuild?>?
 
     /// Built-in assets, by their name under Assets/.
     public static let assetNames = ["style.css", "favicon.svg"]
@@ -104,7 +106,10 @@ public struct SiteWriter: Sendable {
         let reports = dataset.reports
         let slugs = Slugs.assign(reports.map(\.campaign.id))
         let siteKey = siteFingerprint(config: dataset.insightEvaluator.config)
-        let previousBuild = allowIncremental && exists ? readManifest(in: out.path, siteKey: siteKey) : nil
+        let previousBuild = allowIncremental && exists
+            ? (try? (previousRead ?? BackgroundTask { [self] in readManifest(in: out.path) }).wait()).flatMap { $0 }
+                .flatMap { $0.siteKey == siteKey ? $0 : nil }
+            : nil
         let previous = previousBuild?.campaigns
 
         do {
@@ -162,6 +167,14 @@ public struct SiteWriter: Sendable {
             try? fm.removeItem(at: staging)
             throw error
         }
+    }
+
+    /// Starts reading the previous build's manifest in the output folder (and checking that its
+    /// pages are there) on another thread, so that it is ready when `build` needs it; call it
+    /// before loading the data. `build` reads it itself otherwise.
+    public mutating func readPreviousBuild() {
+        let directory = URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
+        previousRead = BackgroundTask { [self] in readManifest(in: directory) }
     }
 
     // MARK: - The campaign pass
@@ -350,12 +363,23 @@ public struct SiteWriter: Sendable {
     /// What a month page depends on: its neighbours, and the fingerprints of its campaigns.
     func monthFingerprint(_ months: [PageContext.MonthGroup], at p: Int, slugs: [String], entries: [ManifestEntry],
                           siteKey: String) -> String {
-        var text = siteKey + "\n" + months[p].key + "\n" + months[p].label + "\n"
-        for neighbour in [p - 1, p + 1] where months.indices.contains(neighbour) {
-            text += months[neighbour].fileName + "\t" + months[neighbour].label + "\n"
+        var hash = Fingerprint()
+        hash.add(siteKey)
+        hash.add(months[p].key)
+        hash.add(months[p].label)
+        for neighbour in [p - 1, p + 1] {
+            if months.indices.contains(neighbour) {
+                hash.add(months[neighbour].fileName)
+                hash.add(months[neighbour].label)
+            } else {
+                hash.add("")
+            }
         }
-        for i in months[p].indices { text += slugs[i] + "\t" + String(entries[i].key, radix: 16) + "\n" }
-        return String(fnv1a(text), radix: 16)
+        for i in months[p].indices {
+            hash.add(slugs[i])
+            hash.add(entries[i].key)
+        }
+        return String(hash.value, radix: 16)
     }
 
     /// The manifest: one line per campaign (slug, fingerprint, spans of its metrics.json object
@@ -396,17 +420,21 @@ public struct SiteWriter: Sendable {
     }
 
     /// What a previous build's manifest holds.
-    struct PreviousBuild {
+    struct PreviousBuild: Sendable {
+        /// The `siteFingerprint` of the build that wrote it.
+        var siteKey: String
         var campaigns: [String: ManifestEntry]
         /// Month page file → fingerprint.
         var months: [String: String]
     }
 
-    /// The previous build's entries, if its manifest matches this build's site.
-    func readManifest(in directory: String, siteKey: String) -> PreviousBuild? {
+    /// The previous build's entries and site key, if it left a readable manifest and every page
+    /// the manifest lists.
+    func readManifest(in directory: String) -> PreviousBuild? {
         guard let bytes = readFile(directory + "/" + Self.manifestPath) else { return nil }
         var entries: [String: ManifestEntry] = [:]
         var months: [String: String] = [:]
+        var siteKey = ""
         let ok = bytes.withUnsafeBufferPointer { b -> Bool in
             var position = 0
             // One array for every line's fields (a new one per line cost an allocation each).
@@ -450,7 +478,8 @@ public struct SiteWriter: Sendable {
                 return n
             }
             guard let version = nextLine(), version.count == 1, text(version[0]) == Self.manifestVersion,
-                  let key = nextLine(), key.count == 1, text(key[0]) == siteKey else { return false }
+                  let key = nextLine(), key.count == 1 else { return false }
+            siteKey = text(key[0])
             entries.reserveCapacity(b.count / 64)
             while let fields = nextLine() {
                 if fields.isEmpty { continue }
@@ -470,7 +499,7 @@ public struct SiteWriter: Sendable {
         // Pages the manifest promises must still be there.
         guard let pages = fileNames(in: directory + "/campaigns", expecting: entries.count) else { return nil }
         for slug in entries.keys where !pages.contains(slug + ".html") { return nil }
-        return PreviousBuild(campaigns: entries, months: months)
+        return PreviousBuild(siteKey: siteKey, campaigns: entries, months: months)
     }
 
     // MARK: - Putting the output in place

@@ -57,6 +57,8 @@ public enum Slugs {
         var uses: [String: Int] = [:]
         uses.reserveCapacity(ids.count)
         for b in bases { uses[b, default: 0] += 1 }
+        // Every base slug distinct (the usual case): they are the slugs.
+        if uses.count == bases.count { return bases }
         var result = zip(ids, bases).map { id, b in uses[b]! > 1 ? "\(b)-\(shortHash(id))" : b }
         // A hashed slug could, in theory, equal another id's plain slug; resolve deterministically.
         var seen = Set<String>(minimumCapacity: ids.count)

@@ -31,19 +31,28 @@ struct CampaignStorageTests {
         #expect(a != b)
     }
 
-    @Test("digests of many ranges at once are each range's FNV-1a")
-    func digestsOfRanges() {
-        let bytes = (0..<600).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
-        // Lengths from 0 up, so groups of four have unequal lengths; a count not a multiple of four.
-        var ranges: [Range<Int>] = []
-        var start = 0
-        for length in [0, 1, 7, 8, 9, 3, 30, 31, 2, 64, 0, 5, 17, 100, 1] {
-            ranges.append(start..<(start + length))
-            start += length / 2
+    @Test("the source digest changes with any byte, any length and any position of a byte")
+    func sourceDigestSeesEveryByte() {
+        let bytes = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        func digest(_ b: [UInt8]) -> UInt64 { b.withUnsafeBufferPointer { sourceDigest($0) } }
+        // Every prefix (lengths 0 to 300, across the 8-byte steps and the tail) differs.
+        let prefixes = (0...bytes.count).map { digest(Array(bytes[..<$0])) }
+        #expect(Set(prefixes).count == prefixes.count)
+        // Flipping any bit of any byte changes the digest; so does swapping two adjacent bytes.
+        let whole = digest(bytes)
+        for i in 0..<40 {
+            for bit in 0..<8 {
+                var changed = bytes
+                changed[i] ^= 1 << bit
+                #expect(digest(changed) != whole)
+            }
+            var swapped = bytes
+            swapped.swapAt(i, i + 1)
+            if swapped != bytes { #expect(digest(swapped) != whole) }
         }
-        let digests = bytes.withUnsafeBufferPointer { fnv1a($0, ranges: ranges) }
-        #expect(digests == ranges.map { fnv1a(Array(bytes[$0])) })
-        #expect(bytes.withUnsafeBufferPointer { fnv1a($0, ranges: []) } == [])
-        #expect(fnv1a([UInt8]()) == 0xcbf2_9ce4_8422_2325)
+        // Trailing zero bytes count (the length is mixed in).
+        #expect(digest([1, 2, 3]) != digest([1, 2, 3, 0]))
+        // A slice digests as its own bytes.
+        #expect(bytes.withUnsafeBufferPointer { sourceDigest(UnsafeBufferPointer(rebasing: $0[10..<50])) } == digest(Array(bytes[10..<50])))
     }
 }
