@@ -57,10 +57,11 @@ final class MappedFile: @unchecked Sendable {
             && equal(range.upperBound - end.utf8CodeUnitCount, buffer(end))
     }
 
-    func matches(_ text: [UInt8], at offset: Int) -> Bool {
-        guard offset >= 0, offset + text.count <= bytes.count else { return false }
-        for (k, b) in text.enumerated() where bytes[offset + k] != b { return false }
-        return true
+    /// Whether the file holds `text` at `offset`.
+    func matches(_ text: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        guard offset >= 0, offset + text.count <= bytes.count, let start = text.baseAddress,
+              let base = bytes.baseAddress else { return text.isEmpty }
+        return memcmp(base + offset, start, text.count) == 0
     }
 }
 
@@ -107,7 +108,8 @@ final class ExportWriter: @unchecked Sendable {
     func append(bytes: UnsafeBufferPointer<UInt8>) throws {
         guard !bytes.isEmpty else { return }
         position += bytes.count
-        if let run, let old, old.matches(tail + Array(bytes), at: run.upperBound) {
+        // The pending tail already equals the old bytes after the run; compare only what follows.
+        if let run, let old, old.matches(bytes, at: run.upperBound + tail.count) {
             tail.append(contentsOf: bytes)
             return
         }

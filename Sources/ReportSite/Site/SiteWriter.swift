@@ -120,6 +120,14 @@ public struct SiteWriter: Sendable {
             throw OutputError(path: outputDirectory, message: "cannot create the output folder: \(error.localizedDescription)")
         }
 
+        // The overview page needs no campaign page: it is made while the campaign pass runs.
+        let overview = BackgroundTask { [renderer, site] () throws -> [PageContext.MonthGroup] in
+            let order = PageContext.overviewOrder(reports)
+            let months = reports.count > PageContext.overviewLimit ? PageContext.months(reports, order: order) : []
+            let index = try renderer.index(PageContext.overview(reports, slugs: slugs, site: site, order: order, months: months))
+            try writeFile(index, to: staging.path + "/index.html")
+            return months
+        }
         do {
             if previous == nil {
                 try fm.createDirectory(at: staging.appendingPathComponent("assets"), withIntermediateDirectories: true)
@@ -128,10 +136,7 @@ public struct SiteWriter: Sendable {
             let pass = try campaignPass(dataset, slugs: slugs, siteKey: siteKey, previous: previous,
                                         previousDirectory: out.path, into: staging.path)
             clock.lap("campaigns")
-            let order = PageContext.overviewOrder(reports)
-            let months = reports.count > PageContext.overviewLimit ? PageContext.months(reports, order: order) : []
-            let index = try renderer.index(PageContext.overview(reports, slugs: slugs, site: site, order: order, months: months))
-            try writeFile(index, to: staging.path + "/index.html")
+            let months = try overview.wait()
             let monthKeys = months.indices.map { monthFingerprint(months, at: $0, slugs: slugs, entries: pass.entries, siteKey: siteKey) }
             // A month page whose campaigns all kept their fingerprints is kept too.
             let changedMonths = months.indices.filter { p in
@@ -164,6 +169,7 @@ public struct SiteWriter: Sendable {
             return BuildSummary(outputDirectory: outputDirectory, pagesRendered: pass.rendered.count, pagesTotal: reports.count,
                                 incremental: previous != nil)
         } catch {
+            _ = try? overview.wait()
             try? fm.removeItem(at: staging)
             throw error
         }
