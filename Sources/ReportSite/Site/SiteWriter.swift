@@ -106,10 +106,11 @@ public struct SiteWriter: Sendable {
         let reports = dataset.reports
         let slugs = Slugs.assign(reports.map(\.campaign.id))
         let siteKey = siteFingerprint(config: dataset.insightEvaluator.config)
-        let previousBuild = allowIncremental && exists
-            ? (try? (previousRead ?? BackgroundTask { [self] in readManifest(in: out.path) }).wait()).flatMap { $0 }
-                .flatMap { $0.siteKey == siteKey ? $0 : nil }
-            : nil
+        var previousBuild: PreviousBuild?
+        if allowIncremental && exists {
+            let read = if let previousRead { try? previousRead.wait() } else { readManifest(in: out.path) }
+            previousBuild = read?.siteKey == siteKey ? read : nil
+        }
         let previous = previousBuild?.campaigns
 
         do {

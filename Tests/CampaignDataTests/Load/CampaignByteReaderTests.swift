@@ -116,8 +116,8 @@ struct CampaignByteReaderTests {
         #expect(campaigns.map(\.location) == [CampaignData.SourceLocation(file: Self.file, line: 1, column: 2),
                                                 CampaignData.SourceLocation(file: Self.file, line: 1, column: 48),
                                                 CampaignData.SourceLocation(file: Self.file, line: 2, column: 3)])
-        #expect(campaigns[0].sourceDigest == fnv1a(a))
-        #expect(campaigns[1].sourceDigest == fnv1a(b))
+        #expect(campaigns[0].sourceDigest == digest(a))
+        #expect(campaigns[1].sourceDigest == digest(b))
     }
 
     @Test("valid input it does not take in its stride is read by the tree reader, the same as before", arguments: [
@@ -368,4 +368,9 @@ struct SplitMix {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// The digest of a campaign object's text, as the loaders compute it.
+private func digest(_ text: String) -> UInt64 {
+    Array(text.utf8).withUnsafeBufferPointer { sourceDigest($0) }
 }
