@@ -59,6 +59,33 @@ struct IncrementalBuildTests {
         #expect(try snapshot(out) == snapshot(fresh))
     }
 
+    @Test("campaigns whose ids the exports escape or quote are kept too, and the result equals a full build")
+    func escapedIds() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Ids written as they are, quoted in CSV, escaped in JSON, guarded against formulas, beyond ASCII.
+        let ids = ["plain-1", "a,b", #"say \"hi\""#, "=SUM(A1)", "café", #"back\\slash"#, "-7", "@home"]
+        func data(renaming index: Int?) throws -> URL {
+            let folder = dir.appendingPathComponent(index.map { "data-\($0)" } ?? "data")
+            let campaigns = ids.enumerated().map { k, id in
+                #"{"id": "\#(id)", "name": "Campaign \#(k)\#(k == index ? " (renamed)" : "")", "status": "sent", "#
+                    + #""sent_at": "2026-01-0\#(k + 1)T09:00:00Z", "counts": {"sent": 100, "delivered": 90}, "#
+                    + #""links": [{"url": "https://example.com/\#(k)", "clicks": 3, "unique_clicks": 2}]}"#
+            }
+            try write("{\"campaigns\": [\n" + campaigns.joined(separator: ",\n") + "\n]}\n",
+                      to: folder.appendingPathComponent("campaigns.json"))
+            return folder
+        }
+        let out = dir.appendingPathComponent("site")
+        #expect(run(["build", "--data", try data(renaming: nil).path, "--out", out.path, "--quiet"]).code == 0)
+        let changed = try data(renaming: 3)
+        let result = run(["build", "--data", changed.path, "--out", out.path])
+        #expect(result.stderr.hasPrefix("Updated 1 of \(ids.count) campaign pages"), "\(result.stderr)")
+        let fresh = dir.appendingPathComponent("fresh")
+        #expect(run(["build", "--data", changed.path, "--out", fresh.path, "--quiet"]).code == 0)
+        #expect(try snapshot(out) == snapshot(fresh))
+    }
+
     @Test("a template change rebuilds every page; --full always does")
     func fullRebuilds() throws {
         let dir = try temporaryDirectory()
