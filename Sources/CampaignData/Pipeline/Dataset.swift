@@ -9,6 +9,8 @@ public struct CampaignReport: Sendable {
         set { eventsBox = newValue.map(EventsBox.init) }
     }
     public var insights: [Insight]
+    /// Whether the report has event-level extras (without copying them out).
+    public var hasEvents: Bool { eventsBox != nil }
     /// The extras out of line: they are large, and most reports of a large site have none.
     private var eventsBox: EventsBox?
 

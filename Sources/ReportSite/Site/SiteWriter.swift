@@ -225,17 +225,18 @@ public struct SiteWriter: Sendable {
             case kept(ManifestEntry)
         }
         /// Renders (or keeps) one batch of campaigns, on every core.
-        let renderBatch = { @Sendable (batch: Range<Int>) throws -> [(part: Part, key: UInt64)] in
+        var site = Fingerprint()
+        site.add(siteKey)
+        let reports = dataset.reports, evaluator = dataset.insightEvaluator
+        let renderBatch = { @Sendable [site] (batch: Range<Int>) throws -> [(part: Part, key: UInt64)] in
             try parallelMapThrowing(batch.count) { k -> (part: Part, key: UInt64) in
                 let i = batch.lowerBound + k
                 let meter = self.meter
                 let key = metered(meter, "fingerprints") {
-                    pageFingerprint(dataset.reports[i], history: dataset.insightEvaluator.historyHash(at: i),
-                                    slug: slugs[i], siteKey: siteKey)
+                    pageFingerprint(reports[i], history: evaluator.historyHash(at: i), slug: slugs[i], site: site)
                 }
-                let id = dataset.reports[i].campaign.id
                 if let old = previous?[slugs[i]], old.key == key, let oldJSON, let oldCSV, let oldLinks,
-                   Self.spansHold(old, id: id, json: oldJSON, csv: oldCSV, links: oldLinks) {
+                   Self.spansHold(old, id: reports[i].campaign.id, json: oldJSON, csv: oldCSV, links: oldLinks) {
                     return (.kept(old), key)
                 }
                 let report = metered(meter, "insights") { dataset.report(at: i) }
@@ -345,16 +346,17 @@ public struct SiteWriter: Sendable {
     ///
     /// A campaign read from campaigns.json is identified by the digest of its object's text
     /// there; figures from event files are added as computed.
-    func pageFingerprint(_ report: CampaignReport, history: UInt64, slug: String, siteKey: String) -> UInt64 {
-        var hash = Fingerprint()
-        hash.add(siteKey)
+    ///
+    /// - Parameter site: a `Fingerprint` that has taken the site key (made once for all pages).
+    func pageFingerprint(_ report: borrowing CampaignReport, history: UInt64, slug: String, site: Fingerprint) -> UInt64 {
+        var hash = site
         hash.add(slug)
         hash.add(history)
-        let c = report.campaign
-        if let digest = c.sourceDigest, report.events == nil {
+        if let digest = report.campaign.sourceDigest, !report.hasEvents {
             hash.add(digest)
             return hash.value
         }
+        let c = report.campaign
         hash.add(c.sourceDigest ?? 0)
         hash.add(MetricsExport.campaignJSON(report))
         for part in [c.subject, c.preheader, c.fromName, c.fromEmail, c.scheduledAt?.rfc3339, c.sentAt?.rfc3339,
