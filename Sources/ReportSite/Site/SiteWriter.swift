@@ -401,7 +401,7 @@ public struct SiteWriter: Sendable {
         return String(hash.value, radix: 16)
     }
 
-    /// The manifest: one line per campaign (slug, fingerprint, spans of its metrics.json object
+    /// The manifest: one line per campaign in campaign order (slug, fingerprint, spans of its metrics.json object
     /// metrics.csv row and links.csv rows), then one per month page ("#month", file, fingerprint).
     func manifest(slugs: [String], entries: [ManifestEntry], months: [String: String], siteKey: String) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -423,7 +423,7 @@ public struct SiteWriter: Sendable {
             }
         }
         add(Self.manifestVersion + "\n" + siteKey + "\n")
-        for k in slugs.indices.sorted(by: { slugs[$0] < slugs[$1] }) {
+        for k in slugs.indices {
             let e = entries[k]
             add(slugs[k])
             bytes.append(0x09)

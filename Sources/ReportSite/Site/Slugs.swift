@@ -7,12 +7,14 @@ public enum Slugs {
         var out = id.utf8.allSatisfy({ $0 < 0x80 }) ? asciiBase(id) : unicodeBase(id)
         while out.hasSuffix("-") { out.removeLast() }
         if out.isEmpty { out = "campaign" }
-        if reserved.contains(out) { out += "-campaign" }
+        if out.utf8.count <= reservedLength, reserved.contains(out) { out += "-campaign" }
         return out
     }
 
     /// Names some file systems reserve.
     static let reserved: Set<String> = Set(["con", "prn", "aux", "nul", "index"] + (1...9).flatMap { ["com\($0)", "lpt\($0)"] })
+    /// The longest reserved name's length: a longer slug needs no lookup.
+    static let reservedLength = reserved.map(\.utf8.count).max() ?? 0
 
     /// `base` of an ASCII id, by bytes.
     static func asciiBase(_ id: String) -> String {
