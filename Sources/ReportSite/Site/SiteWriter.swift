@@ -410,16 +410,27 @@ public struct SiteWriter: Sendable {
             var text = text
             text.withUTF8 { bytes.append(contentsOf: $0) }
         }
-        /// `value` in `radix` (10 or 16, lower-case), most significant digit first.
+        /// `value` in `radix` (10 or 16, lower-case), most significant digit first: the digits are
+        /// made last first into a scratch buffer by constant divisors (a multiply or a shift; a
+        /// divisor known only at run time costs a division per digit).
         func add(_ value: UInt64, radix: UInt64) {
-            var power: UInt64 = 1
-            while power <= value / radix { power *= radix }
-            var rest = value
-            while power > 0 {
-                let digit = UInt8(rest / power)
-                bytes.append(digit < 10 ? 0x30 + digit : 0x57 + digit)
-                rest %= power
-                power /= radix
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { scratch in
+                guard let end = scratch.baseAddress.map({ $0 + scratch.count }) else { return }
+                var at = end
+                var rest = value
+                repeat {
+                    let digit: UInt8
+                    if radix == 16 {
+                        digit = UInt8(truncatingIfNeeded: rest & 15)
+                        rest >>= 4
+                    } else {
+                        digit = UInt8(truncatingIfNeeded: rest % 10)
+                        rest /= 10
+                    }
+                    at -= 1
+                    at.pointee = digit < 10 ? 0x30 + digit : 0x57 + digit
+                } while rest > 0
+                bytes.append(contentsOf: UnsafeBufferPointer(start: at, count: end - at))
             }
         }
         add(Self.manifestVersion + "\n" + siteKey + "\n")
