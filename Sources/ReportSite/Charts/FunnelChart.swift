@@ -92,7 +92,7 @@ public struct FunnelChart: Sendable {
             }
             text.plain(".")
         }
-        return String(decoding: text.bytes, as: UTF8.self)
+        return text.string
     }
 
     public var svg: TrustedHTML {
