@@ -80,13 +80,18 @@ struct CompiledMarkdown: Sendable {
     static func tokenOffsets(in bytes: [UInt8]) -> [Int] {
         var offsets: [Int] = []
         bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
             var i = 0
             while i + 3 <= b.count {
-                if b[i] == 0xEE && b[i + 1] == 0x80 && b[i + 2] == 0x80 {
-                    offsets.append(i)
-                    i += 3
+                // The next 0xEE (a token's first byte), found by the C library's word-at-a-time
+                // search: a page is tens of kilobytes with a token every hundred bytes or so.
+                guard let found = memchr(base + i, 0xEE, b.count - 2 - i) else { break }
+                let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+                if b[at + 1] == 0x80 && b[at + 2] == 0x80 {
+                    offsets.append(at)
+                    i = at + 3
                 } else {
-                    i += 1
+                    i = at + 1
                 }
             }
         }
