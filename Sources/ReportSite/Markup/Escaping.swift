@@ -74,9 +74,11 @@ public enum HTML {
         let trimmed = url.trimmingASCIIWhitespace()
         guard hasPrefixIgnoringASCIICase(trimmed, "http://") || hasPrefixIgnoringASCIICase(trimmed, "https://")
             || hasPrefixIgnoringASCIICase(trimmed, "mailto:") else { return nil }
-        // No control characters or spaces inside a link target.
-        guard !trimmed.utf8.contains(where: { $0 < 0x21 || $0 == 0x7F }) else { return nil }
-        return trimmed
+        // No control characters or spaces inside a link target (tested on the bytes in place:
+        // every link of every page is tested).
+        var target = trimmed
+        guard !target.withUTF8({ $0.contains { $0 < 0x21 || $0 == 0x7F } }) else { return nil }
+        return target
     }
 
     /// Whether `text` starts with the lowercase ASCII `prefix`, in any case.

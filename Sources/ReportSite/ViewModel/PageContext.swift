@@ -548,29 +548,34 @@ public enum PageContext {
     /// to one page per month, so it stays light (about 60 KB) at any size.
     public static let overviewLimit = 100
 
+    static let overviewRowKeys: MustacheObject.Keys = [
+        "name", "url", "status", "status_label", "date", "date_iso", "date_note", "audience", "delivery", "open", "click",
+        "bounce", "unsubscribe", "bounce_tone", "unsubscribe_tone",
+    ]
+
     /// One overview row, with links relative to a page at `root`.
     static func overviewRow(_ r: CampaignReport, slug: String, root: String) -> MustacheValue {
         let c = r.campaign, m = r.metrics
         let shows = m.source != .none && (c.status == .sent || c.status == .sending)
         func rate(_ v: Double?) -> MustacheValue { .string(shows ? Format.percent(v) : "—") }
         let when = c.sentAt ?? c.scheduledAt
-        return .object([
-            "name": .string(c.displayName),
-            "url": .trusted(root + "campaigns/" + slug + ".html"),
-            "status": .string(c.status.rawValue),
-            "status_label": .string(c.status.label),
-            "date": .string(when.map(Format.date) ?? "—"),
-            "date_iso": when.map { .string($0.rfc3339) } ?? .null,
-            "date_note": .string(c.sentAt != nil ? "" : c.scheduledAt != nil ? "scheduled" : ""),
-            "audience": .string(m.funnel.audience > 0 || c.audience.size != nil ? Format.count(m.funnel.audience) : "—"),
-            "delivery": rate(m.rates.delivery),
-            "open": rate(m.rates.open),
-            "click": rate(m.rates.click),
-            "bounce": rate(m.rates.bounce),
-            "unsubscribe": rate(m.rates.unsubscribe),
-            "bounce_tone": .string(shows ? tone(m.rates.bounce, warnAbove: 0.02, criticalAbove: 0.05).rawValue : "neutral"),
-            "unsubscribe_tone": .string(shows ? tone(m.rates.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01).rawValue : "neutral"),
-        ])
+        return .object(MustacheObject(overviewRowKeys, [
+            .string(c.displayName),
+            .trusted(root + "campaigns/" + slug + ".html"),
+            .string(c.status.rawValue),
+            .string(c.status.label),
+            .string(when.map(Format.date) ?? "—"),
+            when.map { .string($0.rfc3339) } ?? .null,
+            .string(c.sentAt != nil ? "" : c.scheduledAt != nil ? "scheduled" : ""),
+            .string(m.funnel.audience > 0 || c.audience.size != nil ? Format.count(m.funnel.audience) : "—"),
+            rate(m.rates.delivery),
+            rate(m.rates.open),
+            rate(m.rates.click),
+            rate(m.rates.bounce),
+            rate(m.rates.unsubscribe),
+            .string(shows ? tone(m.rates.bounce, warnAbove: 0.02, criticalAbove: 0.05).rawValue : "neutral"),
+            .string(shows ? tone(m.rates.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01).rawValue : "neutral"),
+        ]))
     }
 
     /// A month of campaigns: key "2026-06" (or "undated"), label "June 2026".
