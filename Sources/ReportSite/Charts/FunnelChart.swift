@@ -87,7 +87,8 @@ public struct FunnelChart: Sendable {
                 text.plain(" (")
                 text.plain(percent)
                 text.plain(" of ")
-                text.plain(from.lowercased())
+                // A stage's label lowercased is its raw value ("Delivered" → "delivered").
+                text.plain(stages[to - 1].stage.rawValue)
                 text.plain(")")
             }
             text.plain(".")
@@ -166,7 +167,7 @@ public struct FunnelChart: Sendable {
                         s.markup(")")
                     }
                     s.markup(" from ")
-                    s.plain(from.stage.label.lowercased())
+                    s.plain(from.stage.rawValue)  // the label, lowercased
                     if isLargest { s.markup(" · largest drop") }
                     s.markup("</text>")
                 }
