@@ -70,7 +70,12 @@ public struct FunnelChart: Sendable {
             text.plain(" ")
             text.plain(texts.counts[i])
             text.plain(" (")
-            text.plain(texts.percents[i].map { $0 + " of audience" } ?? "no audience")
+            if let percent = texts.percents[i] {
+                text.plain(percent)
+                text.markup(" of audience")
+            } else {
+                text.markup("no audience")
+            }
             text.plain(")")
         }
         text.plain(".")

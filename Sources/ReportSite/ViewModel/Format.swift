@@ -14,7 +14,7 @@ public enum Format {
     /// A value already in percent (0–100).
     public static func percentValue(_ value: Double) -> String {
         let decimals = abs(value) < 1 && value != 0 ? 2 : 1
-        return fixed(value, decimals: decimals) + "%"
+        return FigureText.fixed(value, decimals: decimals, suffix: "%")
     }
 
     /// Rounds half away from zero to `decimals` places and prints without exponent.
