@@ -23,21 +23,26 @@ struct CompiledMarkdown: Sendable {
     /// Compiles cmark's rendering of `markdown`, which holds `valueCount` tokens; nil if the
     /// tokens do not all come through (or the template's own text holds the token character).
     init?(markdown: [UInt8], valueCount: Int) {
-        guard Self.tokenOffsets(in: markdown).count == valueCount else { return nil }
+        var tokens = 0
+        markdown.withUnsafeBufferPointer { Self.forEachToken(in: $0) { _ in tokens += 1 } }
+        guard tokens == valueCount else { return nil }
         let rendered = CommonMark.html(fromMarkdown: markdown)
-        let offsets = Self.tokenOffsets(in: rendered)
-        guard offsets.count == valueCount else { return nil }
+        // The HTML between the tokens, copied from the rendering's memory (a slice of the
+        // array per token cost a reference count and a generic copy each).
         var html: [UInt8] = []
-        html.reserveCapacity(rendered.count - 3 * offsets.count)
         var slots: [Int] = []
-        slots.reserveCapacity(offsets.count)
-        var start = 0
-        for offset in offsets {
-            html.append(contentsOf: rendered[start..<offset])
-            slots.append(html.count)
-            start = offset + 3
+        slots.reserveCapacity(valueCount)
+        rendered.withUnsafeBufferPointer { r in
+            html.reserveCapacity(max(r.count - 3 * valueCount, 0))
+            var start = 0
+            Self.forEachToken(in: r) { offset in
+                html.append(contentsOf: UnsafeBufferPointer(rebasing: r[start..<offset]))
+                slots.append(html.count)
+                start = offset + 3
+            }
+            html.append(contentsOf: UnsafeBufferPointer(rebasing: r[start...]))
         }
-        html.append(contentsOf: rendered[start...])
+        guard slots.count == valueCount else { return nil }
         self.html = html
         self.slots = slots
     }
@@ -76,26 +81,22 @@ struct CompiledMarkdown: Sendable {
         }
     }
 
-    /// Offsets of every token in `bytes`.
-    static func tokenOffsets(in bytes: [UInt8]) -> [Int] {
-        var offsets: [Int] = []
-        bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return }
-            var i = 0
-            while i + 3 <= b.count {
-                // The next 0xEE (a token's first byte), found by the C library's word-at-a-time
-                // search: a page is tens of kilobytes with a token every hundred bytes or so.
-                guard let found = memchr(base + i, 0xEE, b.count - 2 - i) else { break }
-                let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
-                if b[at + 1] == 0x80 && b[at + 2] == 0x80 {
-                    offsets.append(at)
-                    i = at + 3
-                } else {
-                    i = at + 1
-                }
+    /// Calls `body` with the offset of every token in `b`, in order.
+    static func forEachToken(in b: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
+        guard let base = b.baseAddress else { return }
+        var i = 0
+        while i + 3 <= b.count {
+            // The next 0xEE (a token's first byte), found by the C library's word-at-a-time
+            // search: a page is tens of kilobytes with a token every hundred bytes or so.
+            guard let found = memchr(base + i, 0xEE, b.count - 2 - i) else { return }
+            let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+            if b[at + 1] == 0x80 && b[at + 2] == 0x80 {
+                body(at)
+                i = at + 3
+            } else {
+                i = at + 1
             }
         }
-        return offsets
     }
 }
 
