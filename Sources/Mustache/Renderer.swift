@@ -335,19 +335,32 @@ struct Renderer: ~Copyable {
                 try emit(item, escaped: escaped, name: name, at: offset, in: frame, indent: 0)
             }
             atLineStart = saved
-        case .string(var text):
-            escape(&text, escaped: escaped)
+        case .string(let text):
+            escape(text, escaped: escaped)
         case .bool, .int, .double:
-            var text = value.scalarText
-            escape(&text, escaped: escaped)
+            escape(value.scalarText, escaped: escaped)
         }
         finishValue(from: mark, indent: indent)
     }
 
-    private mutating func escape(_ text: inout String, escaped: Bool) {
-        let escaper = escaped ? options.escape : options.escapeUnescaped
-        text.withUTF8 { bytes in
-            if let escaper { escaper(bytes, &output) } else { output.append(bytes) }
+    /// Writes `text` escaped as the tag asks. A native string's bytes are read where they are
+    /// and the escaper is called where the options hold it: copying either (a reference count
+    /// each, taken and dropped) cost a page hundreds of atomic operations.
+    private mutating func escape(_ text: String, escaped: Bool) {
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable { escape($0, escaped: escaped) }
+        if written == nil {
+            var copy = text
+            copy.withUTF8 { escape($0, escaped: escaped) }
+        }
+    }
+
+    private mutating func escape(_ bytes: UnsafeBufferPointer<UInt8>, escaped: Bool) {
+        if escaped {
+            options.escape(bytes, &output)
+        } else if let escaper = options.escapeUnescaped {
+            escaper(bytes, &output)
+        } else {
+            output.append(bytes)
         }
     }
 
