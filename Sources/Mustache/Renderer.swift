@@ -129,6 +129,15 @@ struct Renderer: ~Copyable {
         }
     }
 
+    /// Instructions `range` of the program `frame` renders: its tables are the frame's (a section's
+    /// body is in its own program), so the program itself is not fetched, with a reference
+    /// count taken and dropped, at every section.
+    private func pending(in frame: Pending, _ range: Range<Int>, indent: Int, exit: Exit) -> Pending {
+        Pending(program: frame.program, ops: frame.ops, text: frame.text, names: frame.names, keys: frame.keys,
+                keyHashes: frame.keyHashes, start: range.lowerBound, index: range.lowerBound, end: range.upperBound,
+                indent: indent, exit: exit)
+    }
+
     /// Instructions `range` of program `index` to render.
     private func pending(_ index: Int, _ range: Range<Int>, indent: Int, exit: Exit) -> Pending {
         let program = programs[index]
@@ -172,19 +181,19 @@ struct Renderer: ~Copyable {
         let value = try resolve(op, in: frame) ?? .null
         let body = Int(op.b)..<Int(op.c)
         if op.flag {
-            return value.isTruthy ? nil : pending(frame.program, body, indent: frame.indent, exit: .nothing)
+            return value.isTruthy ? nil : pending(in: frame, body, indent: frame.indent, exit: .nothing)
         }
         if case .array(let items) = value {
             guard let first = items.first else { return nil }
             contextStack.append(first)
             lists.append(items)
-            var child = pending(frame.program, body, indent: frame.indent, exit: .nextItem)
+            var child = pending(in: frame, body, indent: frame.indent, exit: .nextItem)
             child.next = 1
             return child
         }
         guard value.isTruthy else { return nil }
         contextStack.append(value)
-        return pending(frame.program, body, indent: frame.indent, exit: .popContext)
+        return pending(in: frame, body, indent: frame.indent, exit: .popContext)
     }
 
     /// The partial or parent (whose overrides then take effect) to render next.
@@ -206,7 +215,7 @@ struct Renderer: ~Copyable {
         let program = programs[frame.program]
         let block = program.blocks[Int(op.a)]
         guard let (overrideProgram, override) = override(named: block.name) else {
-            return pending(frame.program, block.body, indent: indent(frame.indent, plus: program.indents[block.intrinsicIndent]),
+            return pending(in: frame, block.body, indent: indent(frame.indent, plus: program.indents[block.intrinsicIndent]),
                            exit: .nothing)
         }
         try checkDepth(block.name, at: op.offset, in: frame)
