@@ -53,10 +53,13 @@ public struct ByteBuffer: ~Copyable, ByteOutput {
         bytes.withUnsafeBufferPointer { append($0) }
     }
 
-    /// Appends a string's UTF-8 bytes.
+    /// Appends a string's UTF-8 bytes (a native string's read where they are, without copying
+    /// the string and so taking a reference count).
     public mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
+            var copy = text
+            copy.withUTF8 { append($0) }
+        }
     }
 
     /// Puts `bytes` at `index`, moving what follows.

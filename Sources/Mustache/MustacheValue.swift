@@ -51,6 +51,14 @@ extension MustacheValue {
         }
     }
 
+    /// The value of `key` (whose `MustacheObject.hash(_:)` is `hash`) when this is an object
+    /// that has it.
+    @inline(__always)
+    func member(_ key: String, hash: UInt64) -> MustacheValue? {
+        guard case .object(let object) = self else { return nil }
+        return object.value(forKey: key, hash: hash)
+    }
+
     static func format(_ value: Double) -> String {
         if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
             return String(Int64(value))
@@ -204,7 +212,8 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     /// The value of `key`, whose `hash(_:)` the caller has already computed.
     func value(forKey key: String, hash: UInt64) -> MustacheValue? {
-        fields.index(of: key, hash: hash).map { fields.values[$0] }
+        guard let index = fields.index(of: key, hash: hash) else { return nil }
+        return fields.values[index]
     }
 
     public func makeIterator() -> AnyIterator<(key: String, value: MustacheValue)> {

@@ -129,6 +129,15 @@ struct Renderer: ~Copyable {
         }
     }
 
+    /// Instructions `range` of the program `frame` renders: its tables are the frame's (a section's
+    /// body is in its own program), so the program itself is not fetched, with a reference
+    /// count taken and dropped, at every section.
+    private func pending(in frame: Pending, _ range: Range<Int>, indent: Int, exit: Exit) -> Pending {
+        Pending(program: frame.program, ops: frame.ops, text: frame.text, names: frame.names, keys: frame.keys,
+                keyHashes: frame.keyHashes, start: range.lowerBound, index: range.lowerBound, end: range.upperBound,
+                indent: indent, exit: exit)
+    }
+
     /// Instructions `range` of program `index` to render.
     private func pending(_ index: Int, _ range: Range<Int>, indent: Int, exit: Exit) -> Pending {
         let program = programs[index]
@@ -172,19 +181,19 @@ struct Renderer: ~Copyable {
         let value = try resolve(op, in: frame) ?? .null
         let body = Int(op.b)..<Int(op.c)
         if op.flag {
-            return value.isTruthy ? nil : pending(frame.program, body, indent: frame.indent, exit: .nothing)
+            return value.isTruthy ? nil : pending(in: frame, body, indent: frame.indent, exit: .nothing)
         }
         if case .array(let items) = value {
             guard let first = items.first else { return nil }
             contextStack.append(first)
             lists.append(items)
-            var child = pending(frame.program, body, indent: frame.indent, exit: .nextItem)
+            var child = pending(in: frame, body, indent: frame.indent, exit: .nextItem)
             child.next = 1
             return child
         }
         guard value.isTruthy else { return nil }
         contextStack.append(value)
-        return pending(frame.program, body, indent: frame.indent, exit: .popContext)
+        return pending(in: frame, body, indent: frame.indent, exit: .popContext)
     }
 
     /// The partial or parent (whose overrides then take effect) to render next.
@@ -206,7 +215,7 @@ struct Renderer: ~Copyable {
         let program = programs[frame.program]
         let block = program.blocks[Int(op.a)]
         guard let (overrideProgram, override) = override(named: block.name) else {
-            return pending(frame.program, block.body, indent: indent(frame.indent, plus: program.indents[block.intrinsicIndent]),
+            return pending(in: frame, block.body, indent: indent(frame.indent, plus: program.indents[block.intrinsicIndent]),
                            exit: .nothing)
         }
         try checkDepth(block.name, at: op.offset, in: frame)
@@ -335,19 +344,32 @@ struct Renderer: ~Copyable {
                 try emit(item, escaped: escaped, name: name, at: offset, in: frame, indent: 0)
             }
             atLineStart = saved
-        case .string(var text):
-            escape(&text, escaped: escaped)
+        case .string(let text):
+            escape(text, escaped: escaped)
         case .bool, .int, .double:
-            var text = value.scalarText
-            escape(&text, escaped: escaped)
+            escape(value.scalarText, escaped: escaped)
         }
         finishValue(from: mark, indent: indent)
     }
 
-    private mutating func escape(_ text: inout String, escaped: Bool) {
-        let escaper = escaped ? options.escape : options.escapeUnescaped
-        text.withUTF8 { bytes in
-            if let escaper { escaper(bytes, &output) } else { output.append(bytes) }
+    /// Writes `text` escaped as the tag asks. A native string's bytes are read where they are
+    /// and the escaper is called where the options hold it: copying either (a reference count
+    /// each, taken and dropped) cost a page hundreds of atomic operations.
+    private mutating func escape(_ text: String, escaped: Bool) {
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable { escape($0, escaped: escaped) }
+        if written == nil {
+            var copy = text
+            copy.withUTF8 { escape($0, escaped: escaped) }
+        }
+    }
+
+    private mutating func escape(_ bytes: UnsafeBufferPointer<UInt8>, escaped: Bool) {
+        if escaped {
+            options.escape(bytes, &output)
+        } else if let escaper = options.escapeUnescaped {
+            escaper(bytes, &output)
+        } else {
+            output.append(bytes)
         }
     }
 
@@ -379,16 +401,20 @@ struct Renderer: ~Copyable {
     /// (`.` when there are none): the first key is looked up from the top of the context stack down.
     private func lookup(keys: UnsafePointer<String>?, hashes: UnsafePointer<UInt64>?, count: Int) -> MustacheValue? {
         guard count > 0, let keys, let hashes else { return contextStack.last }
-        var found: MustacheValue?
-        for position in stride(from: contextStack.count - 1, through: 0, by: -1) {
-            if case .object(let fields) = contextStack[position], let value = fields.value(forKey: keys[0], hash: hashes[0]) {
-                found = value
-                break
+        // The stack's values are read in place (through its buffer), not copied out one by one
+        // to be tested: a copy and its release were a third of a lookup's cost.
+        let found = contextStack.withUnsafeBufferPointer { stack -> MustacheValue? in
+            var position = stack.count
+            while position > 0 {
+                position -= 1
+                if let value = stack[position].member(keys[0], hash: hashes[0]) { return value }
             }
+            return nil
         }
-        guard var current = found else { return nil }
+        // A plain name (most of them) is the value found, returned as it is.
+        guard count > 1, var current = found else { return found }
         for k in 1..<count {
-            guard case .object(let fields) = current, let value = fields.value(forKey: keys[k], hash: hashes[k]) else { return nil }
+            guard let value = current.member(keys[k], hash: hashes[k]) else { return nil }
             current = value
         }
         return current

@@ -57,10 +57,18 @@ struct LinkUTM {
     /// Which UTM name `name` is once decoded (names are case-sensitive), if any.
     static func slot(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
         // Only a name with % or + changes when decoded.
-        let encoded = name.contains(UInt8(ascii: "%")) || name.contains(UInt8(ascii: "+"))
-        let plain = encoded ? decodedBytes(name) : Array(name)
-        // The decoded text equals a (plain ASCII) UTM name exactly when its bytes do.
-        return names.firstIndex(of: plain)
+        if isEncoded(name) {
+            // The decoded text equals a (plain ASCII) UTM name exactly when its bytes do.
+            return names.firstIndex(of: decodedBytes(name))
+        }
+        // Compared in place: most query names (and every UTM name) are plain, and copying
+        // each into an array to compare it cost an allocation per parameter.
+        return names.firstIndex { $0.elementsEqual(name) }
+    }
+
+    /// Whether decoding changes `bytes` (they hold a `%` or a `+`).
+    static func isEncoded(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.contains { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }
     }
 
     /// `%XX` → byte, `+` → space; a `%` not followed by two hex digits stays as it is.
@@ -91,7 +99,7 @@ struct LinkUTM {
 
     /// The decoded text (invalid UTF-8 repaired).
     static func decoded(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        String(decoding: decodedBytes(bytes), as: UTF8.self)
+        isEncoded(bytes) ? String(decoding: decodedBytes(bytes), as: UTF8.self) : String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -65,6 +65,14 @@ public enum FigureText {
         return String(value)
     }
 
+    /// `fixed(value, decimals:)` then `suffix` (`"%"`), made as one string rather than two joined.
+    public static func fixed(_ value: Double, decimals: Int, suffix: StaticString) -> String {
+        var text = TextBytes(capacity: 24)
+        guard writeFixed(value, decimals: decimals, to: &text) else { return fixed(value, decimals: decimals) + suffix.description }
+        text.append(suffix)
+        return text.string
+    }
+
     /// `a`, `a and b`, `a, b and c`.
     static func list(_ items: [String], conjunction: String = "and") -> String {
         switch items.count {

@@ -43,11 +43,17 @@ public struct UTMParameters: Sendable, Equatable {
 
     /// The parameters that are set, in the canonical order, as (`utm_x`, value).
     public var pairs: [(name: String, value: String)] {
-        [("utm_source", source), ("utm_medium", medium), ("utm_campaign", campaign), ("utm_term", term), ("utm_content", content)]
-            .compactMap { name, value in value.map { (name, $0) } }
+        // Appended one by one (no array of all five made first): every link of every page asks.
+        var pairs: [(name: String, value: String)] = []
+        if let source { pairs.append(("utm_source", source)) }
+        if let medium { pairs.append(("utm_medium", medium)) }
+        if let campaign { pairs.append(("utm_campaign", campaign)) }
+        if let term { pairs.append(("utm_term", term)) }
+        if let content { pairs.append(("utm_content", content)) }
+        return pairs
     }
 
-    public var isEmpty: Bool { pairs.isEmpty }
+    public var isEmpty: Bool { source == nil && medium == nil && campaign == nil && term == nil && content == nil }
 }
 
 /// A point in time as written in the input, kept with its UTC offset so it can be shown as the author wrote it.

@@ -70,7 +70,12 @@ public struct FunnelChart: Sendable {
             text.plain(" ")
             text.plain(texts.counts[i])
             text.plain(" (")
-            text.plain(texts.percents[i].map { $0 + " of audience" } ?? "no audience")
+            if let percent = texts.percents[i] {
+                text.plain(percent)
+                text.markup(" of audience")
+            } else {
+                text.markup("no audience")
+            }
             text.plain(")")
         }
         text.plain(".")
@@ -87,12 +92,13 @@ public struct FunnelChart: Sendable {
                 text.plain(" (")
                 text.plain(percent)
                 text.plain(" of ")
-                text.plain(from.lowercased())
+                // A stage's label lowercased is its raw value ("Delivered" → "delivered").
+                text.plain(stages[to - 1].stage.rawValue)
                 text.plain(")")
             }
             text.plain(".")
         }
-        return String(decoding: text.bytes, as: UTF8.self)
+        return text.string
     }
 
     public var svg: TrustedHTML {
@@ -166,7 +172,7 @@ public struct FunnelChart: Sendable {
                         s.markup(")")
                     }
                     s.markup(" from ")
-                    s.plain(from.stage.label.lowercased())
+                    s.plain(from.stage.rawValue)  // the label, lowercased
                     if isLargest { s.markup(" · largest drop") }
                     s.markup("</text>")
                 }

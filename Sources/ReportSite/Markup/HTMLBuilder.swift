@@ -1,39 +1,48 @@
 import CampaignData
+import Mustache
 
 /// Builds markup as UTF-8 bytes: our own literal markup goes in as it is, data only through
 /// `text(_:)`, which escapes it. What it builds is trusted (only this module makes one).
-struct HTMLBuilder {
-    private(set) var bytes: [UInt8] = []
+///
+/// The bytes gather in the template engine's `ByteBuffer`: a chart is a few hundred short
+/// pieces, and an `Array`'s generic append (a uniqueness check and a generic copy each time)
+/// cost more than the copying.
+struct HTMLBuilder: ~Copyable {
+    private var buffer: ByteBuffer
 
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int = 0) { buffer = ByteBuffer(capacity: capacity) }
+
+    /// The bytes built.
+    var bytes: [UInt8] { buffer.withBytes { Array($0) } }
+
+    /// The bytes built, as a string (always valid UTF-8: only strings and ASCII go in).
+    var string: String { buffer.withBytes { String(decoding: $0, as: UTF8.self) } }
 
     /// Our own markup, written in the source.
     mutating func markup(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        buffer.append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Text Funnelmark made itself, known to be safe where it goes (counts, percentages, stage
     /// labels, attribute lists written in the source).
     mutating func plain(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-            bytes.append(contentsOf: text.utf8)
-        }
+        buffer.append(text)
     }
 
     /// Any text, HTML-escaped (element content and attribute values alike).
     mutating func text(_ text: String) {
         var text = text
-        text.withUTF8 { HTML.escape($0, into: &bytes) }
+        text.withUTF8 { HTML.escape($0, into: &buffer) }
     }
 
     /// An integer in decimal.
     mutating func integer(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var divisor: UInt = 1
         while divisor <= magnitude / 10 { divisor *= 10 }
         repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
             magnitude %= divisor
             divisor /= 10
         } while divisor > 0
@@ -47,14 +56,14 @@ struct HTMLBuilder {
             return
         }
         let units = Int(hundredths)
-        if units < 0 { bytes.append(UInt8(ascii: "-")) }
+        if units < 0 { buffer.append(UInt8(ascii: "-")) }
         integer(units.magnitude.quotientAndRemainder(dividingBy: 100).quotient.asInt)
         var fraction = Int(units.magnitude % 100)
         guard fraction != 0 else { return }
-        bytes.append(UInt8(ascii: "."))
-        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10))
+        buffer.append(UInt8(ascii: "."))
+        buffer.append(UInt8(ascii: "0") + UInt8(fraction / 10))
         fraction %= 10
-        if fraction != 0 { bytes.append(UInt8(ascii: "0") + UInt8(fraction)) }
+        if fraction != 0 { buffer.append(UInt8(ascii: "0") + UInt8(fraction)) }
     }
 }
 

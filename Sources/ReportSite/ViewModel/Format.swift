@@ -14,7 +14,7 @@ public enum Format {
     /// A value already in percent (0–100).
     public static func percentValue(_ value: Double) -> String {
         let decimals = abs(value) < 1 && value != 0 ? 2 : 1
-        return fixed(value, decimals: decimals) + "%"
+        return FigureText.fixed(value, decimals: decimals, suffix: "%")
     }
 
     /// Rounds half away from zero to `decimals` places and prints without exponent.
@@ -24,26 +24,53 @@ public enum Format {
 
     /// "1 Jun 2026, 09:00 UTC" (or "+02:00" for an offset), in the time's own offset.
     public static func dateTime(_ t: Timestamp) -> String {
+        // Written piece by piece into one buffer rather than interpolated from small strings:
+        // every page shows several of these.
         let c = t.civil
-        return "\(date(t)), \(two(c.hour)):\(two(c.minute)) \(zone(t))"
+        var text = HTMLBuilder(capacity: 32)
+        write(date: c, to: &text)
+        text.markup(", ")
+        write(two: c.hour, to: &text)
+        text.markup(":")
+        write(two: c.minute, to: &text)
+        text.markup(" UTC")
+        if t.utcOffsetSeconds != 0 {
+            let a = abs(t.utcOffsetSeconds)
+            text.markup(t.utcOffsetSeconds < 0 ? "−" : "+")
+            write(two: a / 3600, to: &text)
+            text.markup(":")
+            write(two: a % 3600 / 60, to: &text)
+        }
+        return text.string
     }
 
     /// "1 Jun 2026".
     public static func date(_ t: Timestamp) -> String {
-        let c = t.civil
-        return "\(c.day) \(months[c.month - 1]) \(c.year)"
+        var text = HTMLBuilder(capacity: 16)
+        write(date: t.civil, to: &text)
+        return text.string
+    }
+
+    /// `date`'s text for the civil date `c`.
+    private static func write(date c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int),
+                              to text: inout HTMLBuilder) {
+        text.integer(c.day)
+        text.markup(" ")
+        text.plain(months[c.month - 1])
+        text.markup(" ")
+        text.integer(c.year)
+    }
+
+    /// `two(v)`'s text.
+    private static func write(two v: Int, to text: inout HTMLBuilder) {
+        if v < 10 { text.markup("0") }
+        text.integer(v)
     }
 
     /// "2026-06" style month key and "June 2026" label, for grouping.
     public static func monthKey(_ t: Timestamp) -> String {
         let c = t.civil
         return "\(c.year)-\(two(c.month))"
-    }
-
-    static func zone(_ t: Timestamp) -> String {
-        if t.utcOffsetSeconds == 0 { return "UTC" }
-        let a = abs(t.utcOffsetSeconds)
-        return "UTC" + (t.utcOffsetSeconds < 0 ? "−" : "+") + two(a / 3600) + ":" + two(a % 3600 / 60)
     }
 
     static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }

@@ -111,8 +111,9 @@ public enum PageContext {
         case .scheduled:
             return "Campaign \(c.displayName), scheduled" + (c.scheduledAt.map { " for \(Format.dateTime($0))" } ?? "") + "."
         case .sending, .sent:
-            let prefix = c.status == .sending ? "Sending so far" : "Sent"
-            return "\(prefix): \(figures.count(m.counts.sent)) emails, \(figures.percent(m.rates.delivery)) delivered, \(figures.percent(m.rates.open)) opened, \(figures.percent(m.rates.click)) clicked."
+            return joined(c.status == .sending ? "Sending so far: " : "Sent: ", figures.count(m.counts.sent), " emails, ",
+                          figures.percent(m.rates.delivery), " delivered, ", figures.percent(m.rates.open), " opened, ",
+                          figures.percent(m.rates.click), " clicked.")
         }
     }
 
@@ -139,6 +140,14 @@ public enum PageContext {
 
     static func optional(_ s: String?) -> MustacheValue { s.map { .string($0) } ?? .null }
 
+    /// The pieces as one string, written into one buffer: a page joins a dozen short texts
+    /// (paths, notes, its description), and `+` made a new string at every step.
+    static func joined(_ pieces: String...) -> String {
+        var text = HTMLBuilder(capacity: pieces.reduce(0) { $0 + $1.utf8.count })
+        for piece in pieces { text.plain(piece) }
+        return text.string
+    }
+
     static let timeKeys: MustacheObject.Keys = ["text", "date", "iso"]
 
     static func time(_ t: Timestamp?) -> MustacheValue {
@@ -156,7 +165,7 @@ public enum PageContext {
         return .object(MustacheObject(campaignKeys, [
             .string(c.id),
             .string(slug),
-            .trusted("campaigns/" + slug + ".html"),
+            .trusted(joined("campaigns/", slug, ".html")),
             .string(c.displayName),
             optional(c.subject),
             optional(c.preheader),
@@ -297,7 +306,7 @@ public enum PageContext {
             card(.opens, c.uniqueOpens, r.open, .neutral, "recipients who opened (a click counts as an open)"),
             card(.clicks, c.uniqueClicks, r.click, .neutral, "recipients who clicked a link"),
             card(.bounced, c.bounced, r.bounce, tone(r.bounce, warnAbove: 0.02, criticalAbove: 0.05),
-                 figures.count(c.hardBounced) + " hard, " + figures.count(c.softBounced) + " soft"),
+                 joined(figures.count(c.hardBounced), " hard, ", figures.count(c.softBounced), " soft")),
             card(.unsubscribed, c.unsubscribed, r.unsubscribe, tone(r.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01),
                  "recipients who opted out"),
             card(.complaints, c.complaints, r.complaint, complaintTone, "marked as spam"),
@@ -350,8 +359,8 @@ public enum PageContext {
             show ? .trustedBytes(chart.svgBytes(description: description, texts: texts)) : .null,
             .string(description),
             largest,
-            .string("Each stage as a share of the audience (" + (texts.counts.first ?? "0")
-                + " contacts). The pale bar behind each stage is the stage before it, so the gap is the drop-off."),
+            .string(joined("Each stage as a share of the audience (", texts.counts.first ?? "0",
+                           " contacts). The pale bar behind each stage is the stage before it, so the gap is the drop-off.")),
         ]))
     }
 
@@ -548,29 +557,34 @@ public enum PageContext {
     /// to one page per month, so it stays light (about 60 KB) at any size.
     public static let overviewLimit = 100
 
+    static let overviewRowKeys: MustacheObject.Keys = [
+        "name", "url", "status", "status_label", "date", "date_iso", "date_note", "audience", "delivery", "open", "click",
+        "bounce", "unsubscribe", "bounce_tone", "unsubscribe_tone",
+    ]
+
     /// One overview row, with links relative to a page at `root`.
     static func overviewRow(_ r: CampaignReport, slug: String, root: String) -> MustacheValue {
         let c = r.campaign, m = r.metrics
         let shows = m.source != .none && (c.status == .sent || c.status == .sending)
         func rate(_ v: Double?) -> MustacheValue { .string(shows ? Format.percent(v) : "—") }
         let when = c.sentAt ?? c.scheduledAt
-        return .object([
-            "name": .string(c.displayName),
-            "url": .trusted(root + "campaigns/" + slug + ".html"),
-            "status": .string(c.status.rawValue),
-            "status_label": .string(c.status.label),
-            "date": .string(when.map(Format.date) ?? "—"),
-            "date_iso": when.map { .string($0.rfc3339) } ?? .null,
-            "date_note": .string(c.sentAt != nil ? "" : c.scheduledAt != nil ? "scheduled" : ""),
-            "audience": .string(m.funnel.audience > 0 || c.audience.size != nil ? Format.count(m.funnel.audience) : "—"),
-            "delivery": rate(m.rates.delivery),
-            "open": rate(m.rates.open),
-            "click": rate(m.rates.click),
-            "bounce": rate(m.rates.bounce),
-            "unsubscribe": rate(m.rates.unsubscribe),
-            "bounce_tone": .string(shows ? tone(m.rates.bounce, warnAbove: 0.02, criticalAbove: 0.05).rawValue : "neutral"),
-            "unsubscribe_tone": .string(shows ? tone(m.rates.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01).rawValue : "neutral"),
-        ])
+        return .object(MustacheObject(overviewRowKeys, [
+            .string(c.displayName),
+            .trusted(joined(root, "campaigns/", slug, ".html")),
+            .string(c.status.rawValue),
+            .string(c.status.label),
+            .string(when.map(Format.date) ?? "—"),
+            when.map { .string($0.rfc3339) } ?? .null,
+            .string(c.sentAt != nil ? "" : c.scheduledAt != nil ? "scheduled" : ""),
+            .string(m.funnel.audience > 0 || c.audience.size != nil ? Format.count(m.funnel.audience) : "—"),
+            rate(m.rates.delivery),
+            rate(m.rates.open),
+            rate(m.rates.click),
+            rate(m.rates.bounce),
+            rate(m.rates.unsubscribe),
+            .string(shows ? tone(m.rates.bounce, warnAbove: 0.02, criticalAbove: 0.05).rawValue : "neutral"),
+            .string(shows ? tone(m.rates.unsubscribe, warnAbove: 0.005, criticalAbove: 0.01).rawValue : "neutral"),
+        ]))
     }
 
     /// A month of campaigns: key "2026-06" (or "undated"), label "June 2026".
