@@ -178,8 +178,12 @@ struct Renderer: ~Copyable {
 
     /// The section's body to render next, if it renders.
     private mutating func enterSection(_ op: Program.Op, in frame: Pending) throws(TemplateError) -> Pending? {
-        let value = try resolve(op, in: frame) ?? .null
         let body = Int(op.b)..<Int(op.c)
+        // A missing value is falsey (as null is); a found one is moved onto the context stack,
+        // not copied there and released here.
+        guard let value = try resolve(op, in: frame) else {
+            return op.flag ? pending(in: frame, body, indent: frame.indent, exit: .nothing) : nil
+        }
         if op.flag {
             return value.isTruthy ? nil : pending(in: frame, body, indent: frame.indent, exit: .nothing)
         }
