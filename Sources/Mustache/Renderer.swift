@@ -65,6 +65,14 @@ struct Renderer: ~Copyable {
         case leaveParent
     }
 
+    /// `contexts` is the context stack to start with, bottom first.
+    init(contexts: [MustacheValue], partials: any PartialResolver, options: RenderOptions) {
+        self.contextStack = contexts
+        self.partials = partials
+        self.options = options
+        self.output = ByteBuffer(capacity: 0)
+    }
+
     init(context: MustacheValue, partials: any PartialResolver, options: RenderOptions) {
         self.contextStack = [context]
         self.partials = partials
