@@ -70,15 +70,12 @@ struct Renderer: ~Copyable {
         self.contextStack = contexts
         self.partials = partials
         self.options = options
+        // The caller's buffers are swapped in for the render.
         self.output = ByteBuffer(capacity: 0)
     }
 
     init(context: MustacheValue, partials: any PartialResolver, options: RenderOptions) {
-        self.contextStack = [context]
-        self.partials = partials
-        self.options = options
-        // The caller's buffers are swapped in for the render.
-        self.output = ByteBuffer(capacity: 0)
+        self.init(contexts: [context], partials: partials, options: options)
     }
 
     /// Renders `program` onto the end of `buffer` (which holds what was rendered so far if this throws).
