@@ -70,6 +70,11 @@ struct Renderer: ~Copyable {
         self.contextStack = contexts
         self.partials = partials
         self.options = options
+        // Room for a page's nesting from the start: growing these one step at a time cost
+        // every render a handful of reallocations.
+        contextStack.reserveCapacity(16)
+        lists.reserveCapacity(8)
+        work.reserveCapacity(16)
         // The caller's buffers are swapped in for the render.
         self.output = ByteBuffer(capacity: 0)
     }

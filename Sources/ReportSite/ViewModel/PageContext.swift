@@ -474,8 +474,12 @@ public enum PageContext {
             ]))
         }
         let all = insights.map(item)
-        var values: [MustacheValue] = [.array(all), .bool(!insights.isEmpty)]
+        var values: [MustacheValue] = []
+        values.reserveCapacity(insightsKeys.count)
+        values.append(.array(all))
+        values.append(.bool(!insights.isEmpty))
         var groupList: [MustacheValue] = []
+        groupList.reserveCapacity(insightGroups.count)
         for (key, label, kind) in insightGroups {
             let items = insights.indices.filter { insights[$0].kind == kind }.map { all[$0] }
             values.append(.array(items))
