@@ -65,12 +65,22 @@ struct Renderer: ~Copyable {
         case leaveParent
     }
 
-    init(context: MustacheValue, partials: any PartialResolver, options: RenderOptions) {
-        self.contextStack = [context]
+    /// `contexts` is the context stack to start with, bottom first.
+    init(contexts: [MustacheValue], partials: any PartialResolver, options: RenderOptions) {
+        self.contextStack = contexts
         self.partials = partials
         self.options = options
+        // Room for a page's nesting from the start: growing these one step at a time cost
+        // every render a handful of reallocations.
+        contextStack.reserveCapacity(16)
+        lists.reserveCapacity(8)
+        work.reserveCapacity(16)
         // The caller's buffers are swapped in for the render.
         self.output = ByteBuffer(capacity: 0)
+    }
+
+    init(context: MustacheValue, partials: any PartialResolver, options: RenderOptions) {
+        self.init(contexts: [context], partials: partials, options: options)
     }
 
     /// Renders `program` onto the end of `buffer` (which holds what was rendered so far if this throws).
@@ -178,8 +188,12 @@ struct Renderer: ~Copyable {
 
     /// The section's body to render next, if it renders.
     private mutating func enterSection(_ op: Program.Op, in frame: Pending) throws(TemplateError) -> Pending? {
-        let value = try resolve(op, in: frame) ?? .null
         let body = Int(op.b)..<Int(op.c)
+        // A missing value is falsey (as null is); a found one is moved onto the context stack,
+        // not copied there and released here.
+        guard let value = try resolve(op, in: frame) else {
+            return op.flag ? pending(in: frame, body, indent: frame.indent, exit: .nothing) : nil
+        }
         if op.flag {
             return value.isTruthy ? nil : pending(in: frame, body, indent: frame.indent, exit: .nothing)
         }

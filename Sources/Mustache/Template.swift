@@ -64,6 +64,21 @@ public struct Template: Sendable {
         try renderer.render(program, into: &output)
     }
 
+    /// Renders the template onto the end of `output` with `context` at the bottom of the context
+    /// stack and `top` above it, so names are looked up in `top` first: what rendering with
+    /// `context` plus `top`'s fields would give, without copying a large context to add a
+    /// field or two.
+    public func render(
+        _ context: MustacheValue,
+        under top: MustacheValue,
+        partials: any PartialResolver = DictionaryPartials([:]),
+        options: RenderOptions = .html,
+        into output: inout ByteBuffer
+    ) throws(TemplateError) {
+        var renderer = Renderer(contexts: [context, top], partials: partials, options: options)
+        try renderer.render(program, into: &output)
+    }
+
     /// Renders the template onto the end of `output` with every value's text kept apart: each
     /// value that renders non-empty text is appended to `values` (escaped as `options` say) and
     /// the output gets `SeparatedValues.token` in its place (the k-th token is value k). The output then

@@ -131,3 +131,17 @@ struct IndentationTests {
         expectRender("  {{>p}}\n", ["v": "x\ny"], partials: ["p": "{{v}}\nz\n"], equals: "  x\ny\n  z\n")
     }
 }
+
+// MARK: - A context under an added object
+
+@Suite("Rendering under an added object")
+struct RenderUnderTests {
+    @Test("Names are looked up in the added object first, then in the context under it")
+    func addedObjectFirst() throws {
+        let template = try Template(source: "{{content}} {{title}} {{#page}}{{content}}{{title}}{{/page}}", name: "t")
+        var output = ByteBuffer()
+        try template.render(["title": "T", "content": "old", "page": ["title": "P"]], under: ["content": .trusted("<b>")],
+                            into: &output)
+        #expect(output.withBytes { String(decoding: $0, as: UTF8.self) } == "<b> T <b>P")
+    }
+}

@@ -43,9 +43,18 @@ struct TextBytes {
 
     mutating func append(_ string: String) {
         // Native and small strings lend their bytes directly; anything else is copied the slow way.
-        if string.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
-            append(Array(string.utf8))
+        // The room is made first, so that the copy does not change `self` while it reads the
+        // string (which made the compiler take a reference to the string around it).
+        let length = string.utf8.count
+        guard length > 0 else { return }
+        reserve(length)
+        let target = base + count
+        let copied: Bool? = string.utf8.withContiguousStorageIfAvailable { source in
+            guard let from = source.baseAddress else { return false }
+            copyBytes(from: from, to: target, count: length)
+            return true
         }
+        if copied == true { count += length } else { append(Array(string.utf8)) }
     }
 
     mutating func append(_ string: Substring) {

@@ -44,7 +44,9 @@ public struct UTMParameters: Sendable, Equatable {
     /// The parameters that are set, in the canonical order, as (`utm_x`, value).
     public var pairs: [(name: String, value: String)] {
         // Appended one by one (no array of all five made first): every link of every page asks.
+        guard !isEmpty else { return [] }
         var pairs: [(name: String, value: String)] = []
+        pairs.reserveCapacity(5)
         if let source { pairs.append(("utm_source", source)) }
         if let medium { pairs.append(("utm_medium", medium)) }
         if let campaign { pairs.append(("utm_campaign", campaign)) }

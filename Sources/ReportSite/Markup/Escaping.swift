@@ -108,23 +108,38 @@ public enum HTML {
 
     /// The URL if it may become a live link: http, https or mailto only.
     public static func linkableURL(_ url: String) -> String? {
-        let trimmed = url.trimmingASCIIWhitespace()
-        guard hasPrefixIgnoringASCIICase(trimmed, "http://") || hasPrefixIgnoringASCIICase(trimmed, "https://")
-            || hasPrefixIgnoringASCIICase(trimmed, "mailto:") else { return nil }
-        // No control characters or spaces inside a link target (tested on the bytes in place:
-        // every link of every page is tested).
-        var target = trimmed
-        guard !target.withUTF8({ $0.contains { $0 < 0x21 || $0 == 0x7F } }) else { return nil }
-        return target
+        // Worked out on the URL's bytes in place (every link of every page is tested): the
+        // URL without leading and trailing ASCII whitespace, as `trimmingASCIIWhitespace`
+        // trims it, if that is a link target.
+        var url = url
+        let target: Range<Int>? = url.withUTF8 { bytes in
+            func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+            var start = 0, end = bytes.count
+            while start < end && isSpace(bytes[start]) { start += 1 }
+            while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+            let trimmed = bytes[start..<end]
+            guard hasPrefixIgnoringASCIICase(trimmed, "http://") || hasPrefixIgnoringASCIICase(trimmed, "https://")
+                || hasPrefixIgnoringASCIICase(trimmed, "mailto:") else { return nil }
+            // No control characters or spaces inside a link target.
+            guard !trimmed.contains(where: { $0 < 0x21 || $0 == 0x7F }) else { return nil }
+            return start..<end
+        }
+        guard let target else { return nil }
+        if target.count == url.utf8.count { return url }
+        // ASCII whitespace was cut at either end, so the rest is whole characters.
+        return url.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[target]), as: UTF8.self) }
     }
 
-    /// Whether `text` starts with the lowercase ASCII `prefix`, in any case.
-    static func hasPrefixIgnoringASCIICase(_ text: String, _ prefix: String) -> Bool {
-        var bytes = text.utf8.makeIterator()
-        for p in prefix.utf8 {
-            guard let b = bytes.next() else { return false }
-            let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-            if lower != p { return false }
+    /// Whether `bytes` start with the lowercase ASCII `prefix`, in any case.
+    static func hasPrefixIgnoringASCIICase(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        let p = prefix.utf8Start
+        var i = bytes.startIndex
+        for k in 0..<count {
+            let b = bytes[i]
+            if (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) != p[k] { return false }
+            i += 1
         }
         return true
     }

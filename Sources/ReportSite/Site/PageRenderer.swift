@@ -59,16 +59,21 @@ public struct PageRenderer: Sendable {
     func page(_ template: Template, _ context: MustacheValue, meter: StageMeter? = nil) throws -> ByteBuffer {
         let body = try html(template, context, meter: meter)
         var page = ByteBuffer(capacity: body.count + 4096)
-        guard case var .object(fields) = context else {
+        guard case .object = context else {
             page.append(contentsOf: body)
             return page
         }
         try metered(meter, "layout") {
-            fields["content"] = .trustedBytes(body)
-            try layout.render(.object(fields), partials: store, options: htmlOptions, into: &page)
+            // `content` on top of the page's context rather than set in a copy of it (the same
+            // lookups, without copying the context's fields for every page).
+            try layout.render(context, under: .object(MustacheObject(Self.contentKeys, [.trustedBytes(body)])),
+                              partials: store, options: htmlOptions, into: &page)
         }
         return page
     }
+
+    /// The one field the layout gets besides the page's context.
+    static let contentKeys: MustacheObject.Keys = ["content"]
 
     /// A page as text.
     func pageText(_ template: Template, _ context: MustacheValue) throws -> String {

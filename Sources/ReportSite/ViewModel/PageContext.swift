@@ -398,19 +398,13 @@ public enum PageContext {
             guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
             let end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
             var start = 0
-            for prefix in ["https://", "http://"] where hasPrefixIgnoringASCIICase(bytes[start..<end], prefix) {
-                start += prefix.utf8.count
-            }
+            // "https://" then "http://", each cut where it starts what is left.
+            if HTML.hasPrefixIgnoringASCIICase(bytes[start..<end], "https://") { start += 8 }
+            if HTML.hasPrefixIgnoringASCIICase(bytes[start..<end], "http://") { start += 7 }
             if start == end { return url }
             return start == 0 && end == bytes.count ? url : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
         return short ?? shortURLCharacters(url)
-    }
-
-    /// `HTML.hasPrefixIgnoringASCIICase` for a slice of a URL's bytes, so `shortURL` makes no string to test.
-    static func hasPrefixIgnoringASCIICase(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ prefix: String) -> Bool {
-        guard bytes.count >= prefix.utf8.count else { return false }
-        return zip(bytes, prefix.utf8).allSatisfy { b, p in (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == p }
     }
 
     static func shortURLCharacters(_ url: String) -> String {
@@ -474,8 +468,12 @@ public enum PageContext {
             ]))
         }
         let all = insights.map(item)
-        var values: [MustacheValue] = [.array(all), .bool(!insights.isEmpty)]
+        var values: [MustacheValue] = []
+        values.reserveCapacity(insightsKeys.count)
+        values.append(.array(all))
+        values.append(.bool(!insights.isEmpty))
         var groupList: [MustacheValue] = []
+        groupList.reserveCapacity(insightGroups.count)
         for (key, label, kind) in insightGroups {
             let items = insights.indices.filter { insights[$0].kind == kind }.map { all[$0] }
             values.append(.array(items))
