@@ -38,21 +38,6 @@ final class MappedFile: @unchecked Sendable {
         return true
     }
 
-    /// Tells the kernel this build is done with the cached pages wholly inside `range` (copied
-    /// already): they leave this process's mapping and, when clean, the page cache. The file is
-    /// untouched (a failed build leaves it as it was; a later read goes to the disk). Freed as the
-    /// copy goes, they are the warm pages the kernel hands out for the new export's next pages,
-    /// rather than pages this virtual machine must first fetch from its host (about 5 µs each
-    /// here); and they are not all freed at once when the old file is deleted at the end.
-    func dropCached(_ range: Range<Int>) {
-        let page = 4096
-        let start = (max(0, range.lowerBound) + page - 1) / page * page
-        let end = min(range.upperBound, bytes.count) / page * page
-        guard end > start, let base = bytes.baseAddress else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
-        _ = posix_fadvise(fd, off_t(start), off_t(end - start), POSIX_FADV_DONTNEED)
-    }
-
     /// Whether `range` is in the file and is `head`, `id`, `tail`, anything, then `end`.
     func holds(_ range: Range<Int>, head: StaticString, id: UnsafeBufferPointer<UInt8>, tail: StaticString,
                end: StaticString = "") -> Bool {
@@ -164,12 +149,7 @@ final class ExportWriter: @unchecked Sendable {
         guard let current = run, let old else { return }
         run = nil
         try flushBuffer()
-        if !current.isEmpty {
-            try submit { [file] in
-                try file.copy(current, from: old)
-                old.dropCached(current)
-            }
-        }
+        if !current.isEmpty { try submit { [file] in try file.copy(current, from: old) } }
         let pending = tail
         tail = []
         buffer.append(contentsOf: pending)
