@@ -207,9 +207,10 @@ public struct SiteWriter: Sendable {
         let oldJSON = previous == nil ? nil : MappedFile(previousDirectory + "/metrics.json")
         let oldCSV = previous == nil ? nil : MappedFile(previousDirectory + "/metrics.csv")
         let oldLinks = previous == nil ? nil : MappedFile(previousDirectory + "/links.csv")
-        let json = try ExportWriter(root + "/metrics.json", old: oldJSON)
-        let csv = try ExportWriter(root + "/metrics.csv", old: oldCSV)
-        let linksCSV = try ExportWriter(root + "/links.csv", old: oldLinks)
+        let recycle = previous != nil && ExportWriter.recycles
+        let json = try ExportWriter(root + "/metrics.json", old: oldJSON, recycle: recycle)
+        let csv = try ExportWriter(root + "/metrics.csv", old: oldCSV, recycle: recycle)
+        let linksCSV = try ExportWriter(root + "/links.csv", old: oldLinks, recycle: recycle)
         try json.append("{\"campaigns\": [")
         try csv.append(MetricsExport.csvHeader)
         try linksCSV.append(MetricsExport.linksCSVHeader)

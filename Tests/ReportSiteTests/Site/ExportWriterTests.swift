@@ -19,9 +19,10 @@ struct ExportWriterTests {
         for _ in 0..<200 { old += Array((next(3) == 0 ? ",\n" : "w\(next(100))").utf8) }
         try Data(old).write(to: folder.appendingPathComponent("old"))
         let mapped = try #require(MappedFile(folder.appendingPathComponent("old").path))
-        // Odd seeds copy long runs early, in pieces of a few bytes.
+        // Odd seeds copy long runs early, in pieces of a few bytes; every fourth seed gives the
+        // old file's pages back as they are copied.
         let writer = try ExportWriter(folder.appendingPathComponent("new").path, old: mapped,
-                                      runLimit: seed % 2 == 0 ? 8 << 20 : 1 + seed % 7)
+                                      runLimit: seed % 2 == 0 ? 8 << 20 : 1 + seed % 7, recycle: seed % 4 == 1)
         var expected: [UInt8] = []
         var cursor = 0
         for _ in 0..<300 {
@@ -49,5 +50,36 @@ struct ExportWriterTests {
         try writer.close()
         let written = try [UInt8](Data(contentsOf: folder.appendingPathComponent("new")))
         #expect(written == expected)
+    }
+
+    @Test("a large old file copied in runs, its pages given back as they go, comes out whole")
+    func recycledPages() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-recycle-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 1 MB of numbered lines, several pages each run.
+        let old = Array((0..<40_000).map { "line \($0)\n" }.joined().utf8)
+        let oldURL = folder.appendingPathComponent("old")
+        try Data(old).write(to: oldURL)
+        let mapped = try #require(MappedFile(oldURL.path))
+        let writer = try ExportWriter(folder.appendingPathComponent("new").path, old: mapped, runLimit: 50_000, recycle: true)
+        var expected: [UInt8] = []
+        var at = 0
+        while at < old.count {
+            // Old bytes in runs of about 30 KB, with a new piece between them.
+            let end = min(old.count, at + 30_011)
+            try writer.appendOld(at..<end)
+            expected += old[at..<end]
+            try writer.append("<new \(at)>")
+            expected += Array("<new \(at)>".utf8)
+            at = end
+        }
+        try writer.close()
+        // The mapping still reads the old file after its pages were given back.
+        let middle = Array("line 20000\n".utf8)
+        let offset = try #require(old.firstRange(of: middle)).lowerBound
+        #expect(middle.withUnsafeBufferPointer { mapped.matches($0, at: offset) })
+        #expect(try [UInt8](Data(contentsOf: folder.appendingPathComponent("new"))) == expected)
+        #expect(try [UInt8](Data(contentsOf: oldURL)) == old)
     }
 }
