@@ -434,16 +434,22 @@ public struct SiteWriter: Sendable {
                 bytes.append(contentsOf: UnsafeBufferPointer(start: at, count: end - at))
             }
         }
+        /// A span's offset and length, each after a tab.
+        func add(span: Range<Int>) {
+            bytes.append(0x09)
+            add(UInt64(span.lowerBound), radix: 10)
+            bytes.append(0x09)
+            add(UInt64(span.count), radix: 10)
+        }
         add(Self.manifestVersion + "\n" + siteKey + "\n")
         for k in slugs.indices {
             let e = entries[k]
             add(slugs[k])
             bytes.append(0x09)
             add(e.key, radix: 16)
-            for n in [e.json.lowerBound, e.json.count, e.csv.lowerBound, e.csv.count, e.links.lowerBound, e.links.count] {
-                bytes.append(0x09)
-                add(UInt64(n), radix: 10)
-            }
+            add(span: e.json)
+            add(span: e.csv)
+            add(span: e.links)
             bytes.append(0x0A)
         }
         for (file, key) in months.sorted(by: { $0.key < $1.key }) { add("#month\t\(file)\t\(key)\n") }

@@ -599,19 +599,32 @@ public enum PageContext {
 
     /// Campaigns grouped by the month of their send (else scheduled) time, newest month first; undated last.
     public static func months(_ reports: [CampaignReport], order: [Int]? = nil) -> [MonthGroup] {
-        var groups: [String: MonthGroup] = [:]
-        var keys: [String] = []
+        var groups: [MonthGroup] = []
+        var position: [String: Int] = [:]
+        // In overview order a campaign's month is mostly the previous one's: that group is
+        // reused without making and looking up its key.
+        var last: (year: Int, month: Int, group: Int)?
         for i in order ?? overviewOrder(reports) {
             let when = reports[i].campaign.sentAt ?? reports[i].campaign.scheduledAt
-            let key = when.map(Format.monthKey) ?? "undated"
-            if groups[key] == nil {
-                let label = when.map { "\(monthNames[$0.civil.month - 1]) \($0.civil.year)" } ?? "Not yet scheduled"
-                groups[key] = MonthGroup(key: key, label: label, indices: [])
-                keys.append(key)
+            let civil = when?.civil
+            if let civil, let l = last, l.year == civil.year, l.month == civil.month {
+                groups[l.group].indices.append(i)
+                continue
             }
-            groups[key]!.indices.append(i)
+            let key = when.map(Format.monthKey) ?? "undated"
+            let p: Int
+            if let known = position[key] {
+                p = known
+            } else {
+                p = groups.count
+                position[key] = p
+                let label = civil.map { "\(monthNames[$0.month - 1]) \($0.year)" } ?? "Not yet scheduled"
+                groups.append(MonthGroup(key: key, label: label, indices: []))
+            }
+            groups[p].indices.append(i)
+            last = civil.map { ($0.year, $0.month, p) }
         }
-        return keys.map { groups[$0]! }
+        return groups
     }
 
     /// The context of one month's page (under months/).
