@@ -111,7 +111,8 @@ public struct SiteWriter: Sendable {
             let read = if let previousRead { try? previousRead.wait() } else { readManifest(in: out.path) }
             previousBuild = read?.siteKey == siteKey ? read : nil
         }
-        let previous = previousBuild?.campaigns
+        let matched = previousBuild?.match(slugs)
+        let previous = matched?.entries
 
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -170,7 +171,7 @@ public struct SiteWriter: Sendable {
 
             if let previous {
                 try commitIncremental(staging: staging, into: out, rendered: pass.rendered.map { slugs[$0] },
-                                      removed: Set(previous.keys).subtracting(slugs), months: months.map(\.fileName),
+                                      removed: matched?.removed ?? [], months: months.map(\.fileName),
                                       renderedMonths: changedMonths.map { months[$0].fileName })
             } else {
                 try swap(staging: staging, into: out, exists: exists, pid: pid)
@@ -200,7 +201,10 @@ public struct SiteWriter: Sendable {
     /// metrics.csv row are copied from the previous files; any other campaign's insights are
     /// computed once and feed its object, its row and its page. Memory stays bounded by a batch,
     /// however many campaigns there are; each page is written as soon as it is rendered.
-    func campaignPass(_ dataset: Dataset, slugs: [String], siteKey: String, previous: [String: ManifestEntry]?,
+    ///
+    /// - Parameter previous: for an incremental build, each campaign's entry in the previous
+    ///   build's manifest (nil for a campaign it did not have).
+    func campaignPass(_ dataset: Dataset, slugs: [String], siteKey: String, previous: [ManifestEntry?]?,
                       previousDirectory: String, into root: String) throws -> CampaignPass {
         let count = dataset.reports.count
 
@@ -236,7 +240,7 @@ public struct SiteWriter: Sendable {
                 let key = metered(meter, "fingerprints") {
                     pageFingerprint(reports[i], history: evaluator.historyHash(at: i), slug: slugs[i], site: site)
                 }
-                if let old = previous?[slugs[i]], old.key == key, let oldJSON, let oldCSV, let oldLinks,
+                if let previous, let old = previous[i], old.key == key, let oldJSON, let oldCSV, let oldLinks,
                    Self.spansHold(old, id: reports[i].campaign.id, json: oldJSON, csv: oldCSV, links: oldLinks) {
                     return (.kept(old), key)
                 }
@@ -460,16 +464,28 @@ public struct SiteWriter: Sendable {
     struct PreviousBuild: Sendable {
         /// The `siteFingerprint` of the build that wrote it.
         var siteKey: String
-        var campaigns: [String: ManifestEntry]
+        /// Its campaigns' slugs and entries, in its campaign order.
+        var slugs: [String]
+        var entries: [ManifestEntry]
         /// Month page file → fingerprint.
         var months: [String: String]
+
+        /// Each of `current`'s campaigns' entry (nil for a new one), and the slugs of the
+        /// previous build that are gone. The same campaigns in the same order (the usual case)
+        /// are matched by position, with no table of 10,000 slugs to make and look up.
+        func match(_ current: [String]) -> (entries: [ManifestEntry?], removed: Set<String>) {
+            if slugs == current { return (entries.map { $0 }, []) }
+            let bySlug = Dictionary(zip(slugs, entries), uniquingKeysWith: { _, last in last })
+            return (current.map { bySlug[$0] }, Set(slugs).subtracting(current))
+        }
     }
 
     /// The previous build's entries and site key, if it left a readable manifest and every page
     /// the manifest lists.
     func readManifest(in directory: String) -> PreviousBuild? {
         guard let bytes = readFile(directory + "/" + Self.manifestPath) else { return nil }
-        var entries: [String: ManifestEntry] = [:]
+        var slugs: [String] = []
+        var entries: [ManifestEntry] = []
         var months: [String: String] = [:]
         var siteKey = ""
         let ok = bytes.withUnsafeBufferPointer { b -> Bool in
@@ -517,26 +533,27 @@ public struct SiteWriter: Sendable {
             guard let version = nextLine(), version.count == 1, text(version[0]) == Self.manifestVersion,
                   let key = nextLine(), key.count == 1 else { return false }
             siteKey = text(key[0])
+            slugs.reserveCapacity(b.count / 64)
             entries.reserveCapacity(b.count / 64)
             while let fields = nextLine() {
                 if fields.isEmpty { continue }
-                if fields.count == 3, text(fields[0]) == "#month" {
+                if fields.count == 3, b[fields[0].lowerBound] == UInt8(ascii: "#"), text(fields[0]) == "#month" {
                     months[text(fields[1])] = text(fields[2])
                     continue
                 }
                 guard fields.count == 8, let key = hex(fields[1]),
                       let jo = number(fields[2]), let jl = number(fields[3]), let co = number(fields[4]),
                       let cl = number(fields[5]), let lo = number(fields[6]), let ll = number(fields[7]) else { return false }
-                entries[text(fields[0])] = ManifestEntry(key: key, json: jo..<(jo + jl), csv: co..<(co + cl),
-                                                         links: lo..<(lo + ll))
+                slugs.append(text(fields[0]))
+                entries.append(ManifestEntry(key: key, json: jo..<(jo + jl), csv: co..<(co + cl), links: lo..<(lo + ll)))
             }
             return true
         }
         guard ok else { return nil }
         // Pages the manifest promises must still be there.
-        guard let pages = fileNames(in: directory + "/campaigns", expecting: entries.count) else { return nil }
-        for slug in entries.keys where !pages.contains(slug + ".html") { return nil }
-        return PreviousBuild(siteKey: siteKey, campaigns: entries, months: months)
+        guard let pages = fileNames(in: directory + "/campaigns", expecting: slugs.count) else { return nil }
+        for slug in slugs where !pages.contains(slug + ".html") { return nil }
+        return PreviousBuild(siteKey: siteKey, slugs: slugs, entries: entries, months: months)
     }
 
     // MARK: - Putting the output in place
