@@ -8,6 +8,7 @@ import Darwin
 /// `body(i)` for every index in `0..<count`, on every core; returns when all are done.
 /// - Parameter grain: how many consecutive indices one task runs (small work items are cheaper
 ///   in runs; a few large ones want 1).
+@inlinable
 public func parallelFor(_ count: Int, grain: Int = 32, _ body: @Sendable (Int) -> Void) {
     guard count > 0 else { return }
     let chunk = max(1, grain)
@@ -23,6 +24,7 @@ public func parallelFor(_ count: Int, grain: Int = 32, _ body: @Sendable (Int) -
 
 /// `transform(i)` for every index in `0..<count`, computed on every core, in order (each
 /// result written straight into place).
+@inlinable
 public func parallelMap<T: Sendable>(_ count: Int, grain: Int = 32, _ transform: @Sendable (Int) -> T) -> [T] {
     [T](unsafeUninitializedCapacity: count) { buffer, initialized in
         let out = UncheckedBuffer(buffer)
@@ -32,6 +34,10 @@ public func parallelMap<T: Sendable>(_ count: Int, grain: Int = 32, _ transform:
 }
 
 /// `parallelMap` for a transform that can fail; the first failure (by index) is thrown.
+///
+/// Inlinable, as are `parallelMap` and `parallelFor`, so that callers in other modules get them
+/// specialized for their `T` (unspecialized, each element looked up `Result`'s metadata at run time).
+@inlinable
 public func parallelMapThrowing<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) throws -> T) throws -> [T] {
     let results = parallelMap(count) { i -> Result<T, Error> in Result { try transform(i) } }
     return try results.map { try $0.get() }
@@ -47,7 +53,8 @@ var activeProcessorCount: Int {
 }
 
 /// Lets disjoint indices of one buffer be written from several threads.
+@usableFromInline
 struct UncheckedBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
-    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+    @usableFromInline let buffer: UnsafeMutableBufferPointer<T>
+    @usableFromInline init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
 }
