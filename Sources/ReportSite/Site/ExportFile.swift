@@ -44,8 +44,8 @@ final class MappedFile: @unchecked Sendable {
     /// failed build leaves it as it was; a later read goes to the disk). Freed as the copy goes,
     /// they are the warm pages the kernel hands out for the new export's next pages, rather than
     /// pages a virtual machine may first have to fetch from its host (about 5 µs each here,
-    /// where an incremental rebuild of 10,000 campaigns took 110 ms instead of 200 ms in
-    /// alternating runs after the host had taken the free memory back).
+    /// where an incremental rebuild of 10,000 campaigns took 124 ms instead of 177 ms, medians
+    /// of alternating runs made after the host had taken the free memory back).
     ///
     /// Only for clean pages (see `ExportWriter.recycles`): the kernel would start writing out
     /// dirty ones of a file about to be deleted, and the delete would wait for them.
