@@ -86,6 +86,36 @@ struct IncrementalBuildTests {
         #expect(try snapshot(out) == snapshot(fresh))
     }
 
+    @Test("changed campaigns spread over several render batches are each rendered once, in order, and the result equals a full build")
+    func manyChanged() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 1,300 campaigns, more than two batches' worth; every third one changes its subject,
+        // and the last one and a run at a batch boundary change too.
+        let count = 1_300
+        let changedSet = Set((0..<count).filter { $0 % 3 == 0 } + [count - 1] + Array(508...516))
+        func data(_ name: String, changing: Set<Int>) throws -> URL {
+            let folder = dir.appendingPathComponent(name)
+            let campaigns = (0..<count).map { k in
+                #"{"id": "c-\#(k)", "name": "Campaign \#(k)", "subject": "Offer \#(k)\#(changing.contains(k) ? " (new)" : "")", "#
+                    + #""status": "sent", "sent_at": "2026-01-01T\#(String(format: "%02d", k % 24)):00:00Z", "#
+                    + #""counts": {"sent": \#(100 + k), "delivered": \#(90 + k), "unique_opens": \#(k % 50)}, "#
+                    + #""links": [{"url": "https://example.com/\#(k)", "clicks": 3, "unique_clicks": 2}]}"#
+            }
+            try write("{\"campaigns\": [\n" + campaigns.joined(separator: ",\n") + "\n]}\n",
+                      to: folder.appendingPathComponent("campaigns.json"))
+            return folder
+        }
+        let out = dir.appendingPathComponent("site")
+        #expect(run(["build", "--data", try data("before", changing: []).path, "--out", out.path, "--quiet"]).code == 0)
+        let after = try data("after", changing: changedSet)
+        let result = run(["build", "--data", after.path, "--out", out.path])
+        #expect(result.stderr.hasPrefix("Updated \(changedSet.count) of \(count) campaign pages"), "\(result.stderr)")
+        let fresh = dir.appendingPathComponent("fresh")
+        #expect(run(["build", "--data", after.path, "--out", fresh.path, "--quiet"]).code == 0)
+        #expect(try snapshot(out) == snapshot(fresh))
+    }
+
     @Test("a template change rebuilds every page; --full always does")
     func fullRebuilds() throws {
         let dir = try temporaryDirectory()

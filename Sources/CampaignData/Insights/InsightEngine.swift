@@ -86,16 +86,15 @@ public struct InsightEvaluator: Sendable {
 
     /// `historyDigest` as a number (no text to make per campaign).
     public func historyHash(at index: Int) -> UInt64 {
-        let previous = history.previous(before: index)
         // The rates' bit patterns, metric by metric, mixed a word at a time: exact (any change
-        // of a rate changes its bits), and cheap for long windows.
+        // of a rate changes its bits), and cheap for long windows. Read in place: no
+        // `PreviousRates` is made (10,000 of them were most of an incremental build's fingerprints).
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ v: UInt64) {
             h = (h ^ v) &* 0x9E37_79B9_7F4A_7C15
             h ^= h >> 32
         }
-        for metric in AccountMetric.inOrder {
-            let values = previous[metric]
+        history.forEachPrevious(before: index) { values in
             mix(UInt64(values.count))
             for value in values { mix(value.bitPattern) }
         }
@@ -374,20 +373,33 @@ struct AccountHistory: Sendable {
     /// campaign `index`, oldest first, skipping campaigns where the rate is undefined.
     /// Empty unless campaign `index` is itself sent with a sent_at.
     func previous(before index: Int) -> PreviousRates {
-        let campaign = inputs[index].campaign
-        guard campaign.status == .sent, let time = campaign.sentAt?.epochSeconds else { return PreviousRates() }
+        var result = PreviousRates()
+        var m = 0
+        forEachPrevious(before: index) { values in
+            result.values[m] = values
+            m += 1
+        }
+        return result
+    }
+
+    /// `body` with each metric's slice of `previous(before:)`, in `AccountMetric.inOrder` order
+    /// (every metric, empty slices included), without making a `PreviousRates`.
+    func forEachPrevious(before index: Int, _ body: (ArraySlice<Double>) -> Void) {
+        // Read in place (a copy of the campaign retains and releases each of its strings).
+        guard inputs[index].campaign.status == .sent, let time = inputs[index].campaign.sentAt?.epochSeconds else {
+            for _ in 0..<rates.count { body([]) }
+            return
+        }
         // First position in `order` whose sent_at is not earlier.
         var low = 0, high = order.count
         while low < high {
             let mid = (low + high) / 2
             if order[mid].time < time { low = mid + 1 } else { high = mid }
         }
-        var result = PreviousRates()
         for m in 0..<rates.count {
             let end = ratesBefore[m][low]
-            result.values[m] = rates[m][max(0, end - window)..<end]
+            body(rates[m][max(0, end - window)..<end])
         }
-        return result
     }
 }
 

@@ -145,7 +145,8 @@ public struct SiteWriter: Sendable {
                 for asset in Self.hashedAssets() { try writeFile(asset.text, to: staging.path + "/" + asset.path) }
             }
             let pass = try campaignPass(dataset, slugs: slugs, siteKey: siteKey, previous: previous,
-                                        previousDirectory: out.path, into: staging.path)
+                                        previousExports: previousBuild?.exports ?? [:], previousDirectory: out.path,
+                                        into: staging.path)
             clock.lap("campaigns")
             let months = try overview.wait()
             let monthKeys = months.indices.map { monthFingerprint(months, at: $0, slugs: slugs, entries: pass.entries, siteKey: siteKey) }
@@ -189,10 +190,23 @@ public struct SiteWriter: Sendable {
     /// Starts reading the previous build's manifest in the output folder (and checking that its
     /// pages are there) on another thread, so that it is ready when `build` needs it; call it
     /// before loading the data. `build` reads it itself otherwise.
+    ///
+    /// The previous exports are mapped then too, every page at once: an incremental build reads
+    /// each campaign's spans in them (10,000 campaigns' first reads were a page fault each, on
+    /// the build's critical path).
     public mutating func readPreviousBuild() {
         let directory = URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
-        previousRead = BackgroundTask { [self] in readManifest(in: directory) }
+        previousRead = BackgroundTask { [self] in
+            guard var build = readManifest(in: directory) else { return nil }
+            for name in Self.exportNames {
+                if let file = MappedFile(directory + "/" + name, populate: true) { build.exports[name] = file }
+            }
+            return build
+        }
     }
+
+    /// The exports every build writes.
+    static let exportNames = ["metrics.json", "metrics.csv", "links.csv"]
 
     // MARK: - The campaign pass
 
@@ -202,15 +216,19 @@ public struct SiteWriter: Sendable {
     /// computed once and feed its object, its row and its page. Memory stays bounded by a batch,
     /// however many campaigns there are; each page is written as soon as it is rendered.
     ///
-    /// - Parameter previous: for an incremental build, each campaign's entry in the previous
-    ///   build's manifest (nil for a campaign it did not have).
+    /// - Parameters:
+    ///   - previous: for an incremental build, each campaign's entry in the previous build's
+    ///     manifest (nil for a campaign it did not have).
+    ///   - previousExports: the previous exports, if mapped already (the others are mapped here).
     func campaignPass(_ dataset: Dataset, slugs: [String], siteKey: String, previous: [ManifestEntry?]?,
-                      previousDirectory: String, into root: String) throws -> CampaignPass {
+                      previousExports: [String: MappedFile] = [:], previousDirectory: String,
+                      into root: String) throws -> CampaignPass {
         let count = dataset.reports.count
 
-        let oldJSON = previous == nil ? nil : MappedFile(previousDirectory + "/metrics.json")
-        let oldCSV = previous == nil ? nil : MappedFile(previousDirectory + "/metrics.csv")
-        let oldLinks = previous == nil ? nil : MappedFile(previousDirectory + "/links.csv")
+        func old(_ name: String) -> MappedFile? {
+            previous == nil ? nil : previousExports[name] ?? MappedFile(previousDirectory + "/" + name)
+        }
+        let oldJSON = old("metrics.json"), oldCSV = old("metrics.csv"), oldLinks = old("links.csv")
         let recycle = previous != nil && ExportWriter.recycles
         let json = try ExportWriter(root + "/metrics.json", old: oldJSON, recycle: recycle)
         let csv = try ExportWriter(root + "/metrics.csv", old: oldCSV, recycle: recycle)
@@ -229,58 +247,102 @@ public struct SiteWriter: Sendable {
             case made(json: String, csv: String, links: String)
             case kept(ManifestEntry)
         }
-        /// Renders (or keeps) one batch of campaigns, on every core.
         var site = Fingerprint()
         site.add(siteKey)
         let reports = dataset.reports, evaluator = dataset.insightEvaluator
-        let renderBatch = { @Sendable [site] (batch: Range<Int>) throws -> [(part: Part, key: UInt64)] in
-            try parallelMapThrowing(batch.count) { k -> (part: Part, key: UInt64) in
-                let i = batch.lowerBound + k
-                let meter = self.meter
+        let meter = self.meter
+        /// Campaign `i`'s fingerprint, and its previous entry when that can be kept.
+        let decide = { @Sendable [site] (i: Int) -> (key: UInt64, kept: ManifestEntry?) in
+            // Read in place: a copy of the report (its strings and arrays retained and released)
+            // cost more than the fingerprint.
+            reports.withUnsafeBufferPointer { reports in
                 let key = metered(meter, "fingerprints") {
                     pageFingerprint(reports[i], history: evaluator.historyHash(at: i), slug: slugs[i], site: site)
                 }
                 if let previous, let old = previous[i], old.key == key, let oldJSON, let oldCSV, let oldLinks,
                    Self.spansHold(old, id: reports[i].campaign.id, json: oldJSON, csv: oldCSV, links: oldLinks) {
-                    return (.kept(old), key)
+                    return (key, old)
                 }
-                let report = metered(meter, "insights") { dataset.report(at: i) }
-                let context = metered(meter, "page context") { PageContext.campaign(report, slug: slugs[i], shared: shared) }
-                let html = try renderer.campaignBytes(context, meter: meter)
-                try metered(meter, "write pages") { try html.withBytes { try pages.write($0, name: slugs[i] + ".html") } }
-                return metered(meter, "exports") {
-                    (.made(json: MetricsExport.campaignJSON(report), csv: MetricsExport.csvRow(report),
-                           links: MetricsExport.linksCSVRows(report)), key)
-                }
+                return (key, nil)
             }
         }
-        // The exports are written in campaign order on this thread while the next batch renders:
-        // at most two batches' results are held at once.
-        let batches = stride(from: 0, to: count, by: 512).map { $0..<min(count, $0 + 512) }
-        var ahead = batches.first.map { first in BackgroundTask { try renderBatch(first) } }
-        defer { _ = try? ahead?.wait() }
-        for (b, batch) in batches.enumerated() {
-            let results = try ahead!.wait()
-            ahead = b + 1 < batches.count ? BackgroundTask { [batch = batches[b + 1]] in try renderBatch(batch) } : nil
-            let start = batch.lowerBound
-            for (k, r) in results.enumerated() {
-                try json.append(start + k == 0 ? "\n" : ",\n")
-                let jsonAt = json.position, csvAt = csv.position, linksAt = linksCSV.position
-                switch r.part {
-                case let .made(object, row, links):
-                    try json.append(object)
-                    try csv.append(row)
-                    try linksCSV.append(links)
-                    rendered.append(start + k)
-                case let .kept(old):
-                    try json.appendOld(old.json)
-                    try csv.appendOld(old.csv)
-                    try linksCSV.appendOld(old.links)
-                }
-                entries.append(ManifestEntry(key: r.key, json: jsonAt..<json.position, csv: csvAt..<csv.position,
-                                             links: linksAt..<linksCSV.position))
+        /// Renders campaign `i`: writes its page and returns its part of each export.
+        let render = { @Sendable (i: Int) throws -> Part in
+            let report = metered(meter, "insights") { dataset.report(at: i) }
+            let context = metered(meter, "page context") { PageContext.campaign(report, slug: slugs[i], shared: shared) }
+            let html = try renderer.campaignBytes(context, meter: meter)
+            try metered(meter, "write pages") { try html.withBytes { try pages.write($0, name: slugs[i] + ".html") } }
+            return metered(meter, "exports") {
+                .made(json: MetricsExport.campaignJSON(report), csv: MetricsExport.csvRow(report),
+                      links: MetricsExport.linksCSVRows(report))
             }
-            progress?(batch.upperBound, count)
+        }
+        /// Appends campaign `i`'s part to each export, in campaign order, and notes where it went.
+        func append(_ i: Int, _ part: Part, key: UInt64) throws {
+            try json.append(i == 0 ? "\n" : ",\n")
+            let jsonAt = json.position, csvAt = csv.position, linksAt = linksCSV.position
+            switch part {
+            case let .made(object, row, links):
+                try json.append(object)
+                try csv.append(row)
+                try linksCSV.append(links)
+                rendered.append(i)
+            case let .kept(old):
+                try json.appendOld(old.json)
+                try csv.appendOld(old.csv)
+                try linksCSV.appendOld(old.links)
+            }
+            entries.append(ManifestEntry(key: key, json: jsonAt..<json.position, csv: csvAt..<csv.position,
+                                         links: linksAt..<linksCSV.position))
+        }
+        // Batches of campaigns to render are rendered on every core while this thread writes the
+        // exports of the batch before: at most two batches' results are held at once.
+        let batchSize = 512
+        if previous == nil {
+            // A full build: every campaign is rendered, in batches.
+            let batches = stride(from: 0, to: count, by: batchSize).map { $0..<min(count, $0 + batchSize) }
+            let renderBatch = { @Sendable (batch: Range<Int>) throws -> [(part: Part, key: UInt64)] in
+                try parallelMapThrowing(batch.count) { k in
+                    let i = batch.lowerBound + k
+                    return (try render(i), decide(i).key)
+                }
+            }
+            var ahead = batches.first.map { first in BackgroundTask { try renderBatch(first) } }
+            defer { _ = try? ahead?.wait() }
+            for (b, batch) in batches.enumerated() {
+                let results = try ahead!.wait()
+                ahead = b + 1 < batches.count ? BackgroundTask { [batch = batches[b + 1]] in try renderBatch(batch) } : nil
+                for (k, r) in results.enumerated() { try append(batch.lowerBound + k, r.part, key: r.key) }
+                progress?(batch.upperBound, count)
+            }
+        } else {
+            // An incremental build decides first which campaigns keep their page (fingerprints on
+            // every core), so the unchanged exports' long runs are copied from the start while the
+            // changed campaigns render; each run is queued as soon as the campaign after it is known.
+            let decisions = parallelMap(count) { decide($0) }
+            let changed = decisions.indices.filter { decisions[$0].kept == nil }
+            let batches = stride(from: 0, to: changed.count, by: batchSize).map { changed[$0..<min(changed.count, $0 + batchSize)] }
+            let renderBatch = { @Sendable (batch: ArraySlice<Int>) throws -> [Part] in
+                try parallelMapThrowing(batch.count) { k in try render(batch[batch.startIndex + k]) }
+            }
+            var ahead = batches.first.map { first in BackgroundTask { try renderBatch(first) } }
+            defer { _ = try? ahead?.wait() }
+            var b = 0, results: [Part] = [], next = 0
+            for i in 0..<count {
+                if let old = decisions[i].kept {
+                    try append(i, .kept(old), key: decisions[i].key)
+                    continue
+                }
+                if next == results.count {
+                    results = try ahead!.wait()
+                    b += 1
+                    ahead = b < batches.count ? BackgroundTask { [batch = batches[b]] in try renderBatch(batch) } : nil
+                    next = 0
+                    progress?(min(changed.count, b * batchSize), changed.count)
+                }
+                try append(i, results[next], key: decisions[i].key)
+                next += 1
+            }
         }
         try json.append(count == 0 ? "]}\n" : "\n]}\n")
         return CampaignPass(entries: entries, rendered: rendered, exports: [json, csv, linksCSV])
@@ -469,6 +531,8 @@ public struct SiteWriter: Sendable {
         var entries: [ManifestEntry]
         /// Month page file → fingerprint.
         var months: [String: String]
+        /// The previous exports, when mapped as the manifest was read (`readPreviousBuild()`).
+        var exports: [String: MappedFile] = [:]
 
         /// Each of `current`'s campaigns' entry (nil for a new one), and the slugs of the
         /// previous build that are gone. The same campaigns in the same order (the usual case)
