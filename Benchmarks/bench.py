@@ -69,6 +69,8 @@ def report(title, ours, peer, peer_name, time_target, memory_target):
     print(f"  {peer_name}: median {t2:.2f} s {s2}, peak {m2:.0f} MiB")
     ok_t, ok_m = t1 <= t2 * time_target, m1 <= m2 * memory_target
     print(f"  time ratio funnelmark/{peer_name} = {t1 / t2:.3f} (target ≤ {time_target:.3f}: {'met' if ok_t else 'NOT met'})")
+    # Runs are interleaved, so run i of each ran side by side: their ratios show the spread.
+    print(f"  run by run: {[round(a / b, 3) for a, b in zip(s1, s2)]}")
     print(f"  memory ratio funnelmark/{peer_name} = {m1 / m2:.3f} (target ≤ {memory_target:.3f}: {'met' if ok_m else 'NOT met'})")
     return ok_t and ok_m
 
@@ -247,6 +249,7 @@ def bench_site(binary, runs, n=10000):
         print(f"  incremental run {i + 1}: {t_inc:.2f} s ({m_inc:.0f} MiB) vs full {t_full:.2f} s", flush=True)
     identical = tree_equal(ours_out, full_out)
     t_inc, t_full = statistics.median(inc_times), statistics.median(full_times)
+    print(f"  run by run: {[round(f / i, 1) for f, i in zip(full_times, inc_times)]}× faster")
     print(f"\nincremental rebuild after one campaign changed: median {t_inc:.2f} s vs full build {t_full:.2f} s "
           f"= {t_full / t_inc:.1f}× faster (target ≥ 10×: {'met' if t_full >= 10 * t_inc else 'NOT met'}); "
           f"output byte-identical to a full build: {'yes' if identical else 'NO'}")
