@@ -113,17 +113,84 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
     /// Field names in order, each with its `hash(_:)`: made once (a `static let`) for objects
     /// that always have these fields, and shared by every object made from it.
     public struct Keys: Sendable, ExpressibleByArrayLiteral {
-        let names: [HashedName]
+        let list: KeyList
 
         /// The names must differ from one another.
         public init(_ names: [String]) {
             precondition(Set(names).count == names.count, "MustacheObject.Keys: a name is repeated in \(names)")
-            self.names = names.map { HashedName(hash: MustacheObject.hash($0), name: $0) }
+            list = KeyList(names.map { HashedName(hash: MustacheObject.hash($0), name: $0) })
         }
 
         public init(arrayLiteral names: String...) { self.init(names) }
 
-        public var count: Int { names.count }
+        /// Keys already hashed, in order, that differ from one another.
+        init(hashed names: [HashedName]) { list = KeyList(names) }
+
+        var names: [HashedName] { list.names }
+
+        public var count: Int { list.names.count }
+    }
+
+    /// Names in order with their hashes, and a table from a hash to the name's position, so
+    /// that finding a name, or finding that it is not there, takes a probe or two rather than a
+    /// scan of the list: a lookup in a page's template tests the objects of every section it is
+    /// in, from the innermost, and most of them do not have the name. Shared by every object
+    /// made from the same `Keys`, never changed.
+    final class KeyList: Sendable {
+        let names: [HashedName]
+        /// Open addressing over the hash's low bits: slot → position + 1, or 0 for an empty slot.
+        /// Empty for more than 255 names (then `index` scans).
+        let slots: [UInt8]
+        let mask: Int
+
+        init(_ names: [HashedName]) {
+            self.names = names
+            guard names.count <= 255 else {
+                slots = []
+                mask = 0
+                return
+            }
+            // At most half full.
+            var size = 4
+            while size < 2 * names.count { size *= 2 }
+            var slots = [UInt8](repeating: 0, count: size)
+            for (position, name) in names.enumerated() {
+                var slot = Int(truncatingIfNeeded: name.hash) & (size - 1)
+                while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+                slots[slot] = UInt8(position + 1)
+            }
+            self.slots = slots
+            mask = size - 1
+        }
+
+        /// The position of `key`, whose `hash(_:)` is `hash`.
+        @inline(__always)
+        func index(of key: String, hash: UInt64) -> Int? {
+            guard !slots.isEmpty else { return names.firstIndex { $0.hash == hash && $0.name == key } }
+            return slots.withUnsafeBufferPointer { slots in
+                names.withUnsafeBufferPointer { names in
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while true {
+                        let entry = Int(slots[slot])
+                        if entry == 0 { return nil }
+                        if names[entry - 1].hash == hash && names[entry - 1].name == key { return entry - 1 }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
+        }
+
+        /// The list with `name` added at the end.
+        func adding(_ name: HashedName) -> KeyList { KeyList(names + [name]) }
+
+        /// The list without the name at `index`.
+        func removing(at index: Int) -> KeyList {
+            var names = names
+            names.remove(at: index)
+            return KeyList(names)
+        }
+
+        static let none = KeyList([])
     }
 
     /// A key with its `hash(_:)`.
@@ -138,22 +205,21 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
     /// copies and changed in place only while one object holds it (copy on write), so the
     /// runtime's exclusivity checks, which would cost more than a lookup, are left out.
     final class Fields: @unchecked Sendable {
-        @exclusivity(unchecked) var keys: [HashedName]
-        /// `values[i]` is the value of `keys[i]`.
+        @exclusivity(unchecked) var keys: KeyList
+        /// `values[i]` is the value of `keys.names[i]`.
         @exclusivity(unchecked) var values: [MustacheValue]
 
-        init(keys: [HashedName], values: [MustacheValue]) {
+        init(keys: KeyList, values: [MustacheValue]) {
             self.keys = keys
             self.values = values
         }
 
         /// The position of `key`, whose `hash(_:)` is `hash`.
-        func index(of key: String, hash: UInt64) -> Int? {
-            keys.firstIndex { $0.hash == hash && $0.name == key }
-        }
+        @inline(__always)
+        func index(of key: String, hash: UInt64) -> Int? { keys.index(of: key, hash: hash) }
 
         /// No fields: what every empty object shares until a key is set.
-        static let none = Fields(keys: [], values: [])
+        static let none = Fields(keys: .none, values: [])
     }
 
     var fields: Fields
@@ -163,15 +229,26 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
     /// The fields named by `keys`, with `values` in the same order.
     public init(_ keys: Keys, _ values: [MustacheValue]) {
         precondition(keys.count == values.count, "MustacheObject: \(keys.count) keys for \(values.count) values")
-        fields = Fields(keys: keys.names, values: values)
+        fields = Fields(keys: keys.list, values: values)
     }
 
     /// Fields from (key, value) pairs; a repeated key keeps its last value.
     public init<S: Sequence>(_ pairs: S) where S.Element == (String, MustacheValue) {
-        fields = Fields(keys: [], values: [])
-        fields.keys.reserveCapacity(pairs.underestimatedCount)
-        fields.values.reserveCapacity(pairs.underestimatedCount)
-        for (key, value) in pairs { self[key] = value }
+        // Collected first, so that the key list (with its table) is made once.
+        var names: [HashedName] = []
+        var values: [MustacheValue] = []
+        names.reserveCapacity(pairs.underestimatedCount)
+        values.reserveCapacity(pairs.underestimatedCount)
+        for (key, value) in pairs {
+            let hash = Self.hash(key)
+            if let index = names.firstIndex(where: { $0.hash == hash && $0.name == key }) {
+                values[index] = value
+            } else {
+                names.append(HashedName(hash: hash, name: key))
+                values.append(value)
+            }
+        }
+        fields = Fields(keys: KeyList(names), values: values)
     }
 
     /// Fields from a dictionary (in key order, so equal dictionaries give equal objects).
@@ -185,7 +262,7 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     public var count: Int { fields.values.count }
     public var isEmpty: Bool { fields.values.isEmpty }
-    public var keys: [String] { fields.keys.map(\.name) }
+    public var keys: [String] { fields.keys.names.map(\.name) }
 
     public subscript(key: String) -> MustacheValue? {
         get { value(forKey: key, hash: Self.hash(key)) }
@@ -200,11 +277,11 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
                 if let newValue {
                     fields.values[index] = newValue
                 } else {
-                    fields.keys.remove(at: index)
+                    fields.keys = fields.keys.removing(at: index)
                     fields.values.remove(at: index)
                 }
             } else if let newValue {
-                fields.keys.append(HashedName(hash: hash, name: key))
+                fields.keys = fields.keys.adding(HashedName(hash: hash, name: key))
                 fields.values.append(newValue)
             }
         }
@@ -218,7 +295,7 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     public func makeIterator() -> AnyIterator<(key: String, value: MustacheValue)> {
         var position = 0
-        let keys = fields.keys, values = fields.values
+        let keys = fields.keys.names, values = fields.values
         return AnyIterator {
             guard position < values.count else { return nil }
             defer { position += 1 }
@@ -228,7 +305,7 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     public static func == (lhs: MustacheObject, rhs: MustacheObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        let keys = lhs.fields.keys, values = lhs.fields.values
+        let keys = lhs.fields.keys.names, values = lhs.fields.values
         return values.indices.allSatisfy { rhs.value(forKey: keys[$0].name, hash: keys[$0].hash) == values[$0] }
     }
 

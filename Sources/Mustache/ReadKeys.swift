@@ -136,8 +136,3 @@ extension MustacheObject {
         }
     }
 }
-
-extension MustacheObject.Keys {
-    /// Keys already hashed, in order (a subset of another `Keys`, so they differ from one another).
-    init(hashed names: [MustacheObject.HashedName]) { self.names = names }
-}

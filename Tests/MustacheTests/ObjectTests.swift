@@ -35,6 +35,22 @@ struct ObjectTests {
         #expect(try template.render(["o": .object(other)]) == "b=2")
     }
 
+    @Test("An object finds each of many keys and no other, also after keys are added and removed")
+    func manySharedKeys() {
+        let names = (0..<300).map { "key\($0)" }
+        for count in [1, 3, 8, 40, 255, 256, 300] {
+            var object = MustacheObject(MustacheObject.Keys(Array(names.prefix(count))), (0..<count).map { .int($0) })
+            for i in 0..<count { #expect(object[names[i]] == .int(i)) }
+            #expect(object["key\(count)"] == nil && object["missing"] == nil && object[""] == nil)
+            object["added"] = true
+            object[names[0]] = nil
+            #expect(object["added"] == true && object[names[0]] == nil)
+            if count > 1 { #expect(object[names[count - 1]] == .int(count - 1)) }
+        }
+        let literal: MustacheObject = ["a": 1, "b": 2, "a": 3]
+        #expect(literal.keys == ["a", "b"] && literal["a"] == 3)
+    }
+
     @Test("Equality ignores order, as a dictionary's does")
     func equality() {
         let one: MustacheObject = ["x": 1, "y": "two", "z": [true]]
