@@ -193,7 +193,9 @@ public final class TemplateStore: PartialResolver, @unchecked Sendable {
 /// A dictionary behind a lock, safe to share across threads.
 final class LockedDictionary<Key: Hashable, Value>: @unchecked Sendable {
     private let lock = Lock()
-    private var storage: [Key: Value] = [:]
+    /// Only touched under `lock`, so the runtime's exclusivity checks (three per lookup of a
+    /// partial, which every page includes a handful of) are left out.
+    @exclusivity(unchecked) private var storage: [Key: Value] = [:]
 
     func withLock<T>(_ body: (inout [Key: Value]) throws -> T) rethrows -> T {
         try lock.withLock { try body(&storage) }

@@ -476,28 +476,32 @@ public enum PageContext {
     /// The cited source of an insight as a link. Rules cite a handful of sources, so each is
     /// made once per process.
     static func sourceLink(_ url: String, label: String) -> MustacheValue {
-        let source = CitedSource(label: label, url: url)
-        if let made = sourceLinks.withLock({ $0[source] }) { return made }
+        if let made = sourceLinks.link(url, label: label) { return made }
         let made = MustacheValue.trustedBytes(HTML.linkBytes(url, label: label))
-        sourceLinks.withLock { if $0.count < 256 { $0[source] = made } }
+        sourceLinks.add(made, url: url, label: label)
         return made
     }
 
-    /// An insight's source, hashed by the lengths of its label and URL only: the few a build
-    /// cites differ in those, and hashing the long labels in full was most of a lookup's cost.
-    /// Equality compares them in full.
-    struct CitedSource: Hashable {
-        let label: String
-        let url: String
+    /// Made source links, found by comparing their label and URL: a build cites a handful of
+    /// sources, each the same string every time it is cited, and comparing a string with itself
+    /// takes a few instructions where hashing it took hundreds.
+    final class SourceLinks: @unchecked Sendable {
+        // @unchecked: `links` is only touched under `lock`.
+        private let lock = Lock()
+        @exclusivity(unchecked) private var links: [(label: String, url: String, value: MustacheValue)] = []
 
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(label.utf8.count)
-            hasher.combine(url.utf8.count)
+        func link(_ url: String, label: String) -> MustacheValue? {
+            lock.withLock { links.first { $0.label == label && $0.url == url }?.value }
+        }
+
+        func add(_ value: MustacheValue, url: String, label: String) {
+            lock.withLock {
+                if links.count < 64, !links.contains(where: { $0.label == label && $0.url == url }) { links.append((label, url, value)) }
+            }
         }
     }
 
-    /// Made source links.
-    static let sourceLinks = LockedDictionary<CitedSource, MustacheValue>()
+    static let sourceLinks = SourceLinks()
 
     static let insightKeys: MustacheObject.Keys = [
         "id", "kind", "severity", "severity_label", "title", "detail", "evidence", "has_evidence", "source", "source_link",
@@ -528,7 +532,12 @@ public enum PageContext {
         let listed = f.insights.reads("all") || f.insights.reads("groups")
             || insightGroups.contains { f.insights.reads($0.key) }
         let all = listed ? insights.map(item) : []
-        func items(_ kind: InsightKind) -> [MustacheValue] { insights.indices.filter { insights[$0].kind == kind }.map { all[$0] } }
+        // Each insight's kind read in place (filtering the insights copied each whole).
+        func items(_ kind: InsightKind) -> [MustacheValue] {
+            var items: [MustacheValue] = []
+            for i in all.indices where insights[i].kind == kind { items.append(all[i]) }
+            return items
+        }
         var object = MustacheObject.Builder(f.insights)
         object.add(.array(all))
         object.add(.bool(!insights.isEmpty))
