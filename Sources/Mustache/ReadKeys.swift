@@ -109,30 +109,33 @@ extension MustacheObject {
     /// Inlinable, so that each field's test and the computing of its value are compiled where
     /// the object is made (a call per field, with its value as a closure, cost more than the
     /// fields it leaves out).
+    /// The values go straight into the object's storage.
     @frozen
     public struct Builder {
-        @usableFromInline let fields: ReadFields
-        @usableFromInline var values: [MustacheValue] = []
+        @usableFromInline let kept: UInt64
+        @usableFromInline let fullCount: Int
+        @usableFromInline let storage: Fields
         @usableFromInline var position = 0
 
         @inlinable
         public init(_ fields: ReadFields) {
-            self.fields = fields
-            values.reserveCapacity(fields.count)
+            kept = fields.kept
+            fullCount = fields.fullCount
+            storage = Fields.make(keys: fields.keys.list, capacity: fields.keptCount)
         }
 
         /// The value of the next field, computed only when the field is kept.
         @inlinable @inline(__always)
         public mutating func add(_ value: @autoclosure () -> MustacheValue) {
-            if fields.reads(position) { values.append(value()) }
+            if position >= 64 || kept & (1 << UInt64(position)) != 0 { storage.append(value()) }
             position += 1
         }
 
         /// The object as a value, once a value has been given for every key.
         @inlinable
         public consuming func value() -> MustacheValue {
-            precondition(position == fields.fullCount, "MustacheObject.Builder: \(position) values for \(fields.fullCount) keys")
-            return .object(MustacheObject(fields.keys, values))
+            precondition(position == fullCount, "MustacheObject.Builder: \(position) values for \(fullCount) keys")
+            return .object(MustacheObject(fields: storage))
         }
     }
 }

@@ -51,6 +51,23 @@ struct ObjectTests {
         #expect(literal.keys == ["a", "b"] && literal["a"] == 3)
     }
 
+    @Test("An object made from an array leaves the array as it was; a changed copy leaves the original")
+    func valuesStayPut() {
+        let keys: MustacheObject.Keys = ["a", "b", "c"]
+        let values: [MustacheValue] = ["one", ["x": "two"], [3, "four"]]
+        let object = MustacheObject(keys, values)
+        #expect(values == ["one", ["x": "two"], [3, "four"]])
+        var copy = object
+        copy["a"] = "changed"
+        copy["d"] = true
+        #expect(object == ["a": "one", "b": ["x": "two"], "c": [3, "four"]])
+        #expect(copy == ["a": "changed", "b": ["x": "two"], "c": [3, "four"], "d": true])
+        var emptied = copy
+        for key in ["a", "b", "c", "d"] { emptied[key] = nil }
+        #expect(emptied.isEmpty && emptied.count == 0 && copy.count == 4)
+        #expect(Array(object.map(\.key)) == ["a", "b", "c"])
+    }
+
     @Test("Equality ignores order, as a dictionary's does")
     func equality() {
         let one: MustacheObject = ["x": 1, "y": "two", "z": [true]]
