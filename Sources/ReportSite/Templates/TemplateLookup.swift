@@ -204,7 +204,9 @@ final class LockedDictionary<Key: Hashable, Value>: @unchecked Sendable {
 
 /// A tiny mutex over pthread, so this module needs no Foundation.
 final class Lock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
+    /// Only handed to pthread by address, which does its own synchronization: the runtime's
+    /// exclusivity checks on it (two per lock) are left out.
+    @exclusivity(unchecked) private var mutex = pthread_mutex_t()
     init() { pthread_mutex_init(&mutex, nil) }
     deinit { pthread_mutex_destroy(&mutex) }
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
