@@ -109,69 +109,220 @@ extension MustacheValue: ExpressibleByNilLiteral {
 /// are made from `Keys` made once, so making one hashes nothing and searches for no
 /// duplicate. Equality ignores order, as a dictionary's does. Setting a key that exists
 /// replaces its value.
-public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLiteral, Sequence {
+public struct MustacheObject: @unchecked Sendable, Equatable, ExpressibleByDictionaryLiteral, Sequence {
+    // @unchecked: `Fields` (a ManagedBuffer, which cannot be Sendable) is changed only while
+    // one object holds it.
     /// Field names in order, each with its `hash(_:)`: made once (a `static let`) for objects
     /// that always have these fields, and shared by every object made from it.
     public struct Keys: Sendable, ExpressibleByArrayLiteral {
-        let names: [HashedName]
+        @usableFromInline let list: KeyList
 
         /// The names must differ from one another.
         public init(_ names: [String]) {
             precondition(Set(names).count == names.count, "MustacheObject.Keys: a name is repeated in \(names)")
-            self.names = names.map { HashedName(hash: MustacheObject.hash($0), name: $0) }
+            list = KeyList(names.map { HashedName(hash: MustacheObject.hash($0), name: $0) })
         }
 
         public init(arrayLiteral names: String...) { self.init(names) }
 
-        public var count: Int { names.count }
+        /// Keys already hashed, in order, that differ from one another.
+        init(hashed names: [HashedName]) { list = KeyList(names) }
+
+        var names: [HashedName] { list.names }
+
+        public var count: Int { list.names.count }
+    }
+
+    /// Names in order with their hashes, and a table from a hash to the name's position, so
+    /// that finding a name, or finding that it is not there, takes a probe or two rather than a
+    /// scan of the list: a lookup in a page's template tests the objects of every section it is
+    /// in, from the innermost, and most of them do not have the name. Shared by every object
+    /// made from the same `Keys`, never changed.
+    @usableFromInline
+    final class KeyList: Sendable {
+        let names: [HashedName]
+        /// Open addressing over the hash's low bits: slot → position + 1, or 0 for an empty slot.
+        /// Empty for more than 255 names (then `index` scans).
+        let slots: [UInt8]
+        let mask: Int
+
+        init(_ names: [HashedName]) {
+            self.names = names
+            guard names.count <= 255 else {
+                slots = []
+                mask = 0
+                return
+            }
+            // At most half full.
+            var size = 4
+            while size < 2 * names.count { size *= 2 }
+            var slots = [UInt8](repeating: 0, count: size)
+            for (position, name) in names.enumerated() {
+                var slot = Int(truncatingIfNeeded: name.hash) & (size - 1)
+                while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+                slots[slot] = UInt8(position + 1)
+            }
+            self.slots = slots
+            mask = size - 1
+        }
+
+        /// The position of `key`, whose `hash(_:)` is `hash`.
+        @inline(__always)
+        func index(of key: String, hash: UInt64) -> Int? {
+            guard !slots.isEmpty else { return names.firstIndex { $0.hash == hash && $0.name == key } }
+            return slots.withUnsafeBufferPointer { slots in
+                names.withUnsafeBufferPointer { names in
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while true {
+                        let entry = Int(slots[slot])
+                        if entry == 0 { return nil }
+                        if names[entry - 1].hash == hash && names[entry - 1].name == key { return entry - 1 }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
+        }
+
+        /// The list with `name` added at the end.
+        func adding(_ name: HashedName) -> KeyList { KeyList(names + [name]) }
+
+        /// The list without the name at `index`.
+        func removing(at index: Int) -> KeyList {
+            var names = names
+            names.remove(at: index)
+            return KeyList(names)
+        }
+
+        static let none = KeyList([])
     }
 
     /// A key with its `hash(_:)`.
+    @usableFromInline
     struct HashedName: Sendable {
         let hash: UInt64
         let name: String
     }
 
-    /// An object's keys and values, in one order. One reference per object, so an object value
-    /// is as cheap to copy as an array: a renderer copies them as it enters sections, and an
-    /// object holding its keys and values apart cost the renderer a tenth more. Shared by
-    /// copies and changed in place only while one object holds it (copy on write), so the
-    /// runtime's exclusivity checks, which would cost more than a lookup, are left out.
-    final class Fields: @unchecked Sendable {
-        @exclusivity(unchecked) var keys: [HashedName]
-        /// `values[i]` is the value of `keys[i]`.
-        @exclusivity(unchecked) var values: [MustacheValue]
-
-        init(keys: [HashedName], values: [MustacheValue]) {
-            self.keys = keys
-            self.values = values
+    /// An object's keys and values, in one order: the values in the same allocation as the
+    /// header. One reference per object, so an object value is as cheap to copy as an array: a
+    /// renderer copies them as it enters sections, and an object holding its keys and values
+    /// apart cost the renderer a tenth more. A page's context has dozens of objects, each made
+    /// and freed once: the values in an array of their own cost each object a second
+    /// allocation and a generic, element-by-element destruction. Shared by copies and changed
+    /// in place only while one object holds it (copy on write).
+    @usableFromInline
+    final class Fields: ManagedBuffer<FieldsHeader, MustacheValue> {
+        /// Room for `capacity` values of `keys`, none set yet.
+        @inlinable
+        static func make(keys: KeyList, capacity: Int) -> Fields {
+            unsafeDowncast(create(minimumCapacity: capacity) { _ in FieldsHeader(keys: keys, count: 0) }, to: Fields.self)
         }
+
+        /// The fields `keys` with `values`, moved out of the array (which is left holding nulls).
+        static func make(keys: KeyList, moving values: inout [MustacheValue]) -> Fields {
+            let fields = make(keys: keys, capacity: values.count)
+            values.withUnsafeMutableBufferPointer { source in
+                guard let from = source.baseAddress, !source.isEmpty else { return }
+                fields.withUnsafeMutablePointers { header, elements in
+                    elements.moveInitialize(from: from, count: source.count)
+                    header.pointee.count = source.count
+                }
+                from.initialize(repeating: .null, count: source.count)
+            }
+            return fields
+        }
+
+        /// A copy of `keys` and `values`.
+        static func make(keys: KeyList, copying values: UnsafeBufferPointer<MustacheValue>) -> Fields {
+            let fields = make(keys: keys, capacity: values.count)
+            fields.withUnsafeMutablePointers { header, elements in
+                if let from = values.baseAddress { elements.initialize(from: from, count: values.count) }
+                header.pointee.count = values.count
+            }
+            return fields
+        }
+
+        deinit {
+            _ = withUnsafeMutablePointers { header, elements in elements.deinitialize(count: header.pointee.count) }
+        }
+
+        @inlinable
+        var keys: KeyList { withUnsafeMutablePointerToHeader { $0.pointee.keys } }
+
+        @inlinable
+        var count: Int { withUnsafeMutablePointerToHeader { $0.pointee.count } }
+
+        /// Sets the value after the last one set (within the capacity it was made with).
+        @inlinable
+        func append(_ value: __owned MustacheValue) {
+            withUnsafeMutablePointers { header, elements in
+                (elements + header.pointee.count).initialize(to: value)
+                header.pointee.count += 1
+            }
+        }
+
+        /// The values, read in place.
+        func withValues<R>(_ body: (UnsafeMutableBufferPointer<MustacheValue>) -> R) -> R {
+            withUnsafeMutablePointers { header, elements in body(UnsafeMutableBufferPointer(start: elements, count: header.pointee.count)) }
+        }
+
+        /// The value at `index`.
+        @inline(__always)
+        func value(at index: Int) -> MustacheValue { withUnsafeMutablePointerToElements { $0[index] } }
 
         /// The position of `key`, whose `hash(_:)` is `hash`.
-        func index(of key: String, hash: UInt64) -> Int? {
-            keys.firstIndex { $0.hash == hash && $0.name == key }
-        }
+        @inline(__always)
+        func index(of key: String, hash: UInt64) -> Int? { keys.index(of: key, hash: hash) }
 
         /// No fields: what every empty object shares until a key is set.
-        static let none = Fields(keys: [], values: [])
+        nonisolated(unsafe) static let none = Fields.make(keys: .none, capacity: 0)
     }
 
-    var fields: Fields
+    /// What `Fields` holds besides the values.
+    @usableFromInline
+    struct FieldsHeader {
+        @usableFromInline var keys: KeyList
+        /// How many values are set (`keys.names.count` once the object is made).
+        @usableFromInline var count: Int
+
+        @inlinable
+        init(keys: KeyList, count: Int) {
+            self.keys = keys
+            self.count = count
+        }
+    }
+
+    @usableFromInline var fields: Fields
 
     public init() { fields = Fields.none }
 
+    @inlinable
+    init(fields: Fields) { self.fields = fields }
+
     /// The fields named by `keys`, with `values` in the same order.
-    public init(_ keys: Keys, _ values: [MustacheValue]) {
+    public init(_ keys: Keys, _ values: __owned [MustacheValue]) {
         precondition(keys.count == values.count, "MustacheObject: \(keys.count) keys for \(values.count) values")
-        fields = Fields(keys: keys.names, values: values)
+        var values = values
+        fields = Fields.make(keys: keys.list, moving: &values)
     }
 
     /// Fields from (key, value) pairs; a repeated key keeps its last value.
     public init<S: Sequence>(_ pairs: S) where S.Element == (String, MustacheValue) {
-        fields = Fields(keys: [], values: [])
-        fields.keys.reserveCapacity(pairs.underestimatedCount)
-        fields.values.reserveCapacity(pairs.underestimatedCount)
-        for (key, value) in pairs { self[key] = value }
+        // Collected first, so that the key list (with its table) is made once.
+        var names: [HashedName] = []
+        var values: [MustacheValue] = []
+        names.reserveCapacity(pairs.underestimatedCount)
+        values.reserveCapacity(pairs.underestimatedCount)
+        for (key, value) in pairs {
+            let hash = Self.hash(key)
+            if let index = names.firstIndex(where: { $0.hash == hash && $0.name == key }) {
+                values[index] = value
+            } else {
+                names.append(HashedName(hash: hash, name: key))
+                values.append(value)
+            }
+        }
+        fields = Fields.make(keys: KeyList(names), moving: &values)
     }
 
     /// Fields from a dictionary (in key order, so equal dictionaries give equal objects).
@@ -183,9 +334,9 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
         self.init(elements)
     }
 
-    public var count: Int { fields.values.count }
-    public var isEmpty: Bool { fields.values.isEmpty }
-    public var keys: [String] { fields.keys.map(\.name) }
+    public var count: Int { fields.count }
+    public var isEmpty: Bool { fields.count == 0 }
+    public var keys: [String] { fields.keys.names.map(\.name) }
 
     public subscript(key: String) -> MustacheValue? {
         get { value(forKey: key, hash: Self.hash(key)) }
@@ -193,32 +344,36 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
             let hash = Self.hash(key)
             let index = fields.index(of: key, hash: hash)
             guard index != nil || newValue != nil else { return }
-            if !isKnownUniquelyReferenced(&fields) {
-                fields = Fields(keys: fields.keys, values: fields.values)
-            }
-            if let index {
-                if let newValue {
-                    fields.values[index] = newValue
-                } else {
-                    fields.keys.remove(at: index)
-                    fields.values.remove(at: index)
+            if let index, let newValue {
+                if !isKnownUniquelyReferenced(&fields) {
+                    fields = fields.withValues { Fields.make(keys: fields.keys, copying: UnsafeBufferPointer($0)) }
                 }
-            } else if let newValue {
-                fields.keys.append(HashedName(hash: hash, name: key))
-                fields.values.append(newValue)
+                fields.withValues { $0[index] = newValue }
+                return
             }
+            // A key added or removed: new fields (objects are made whole far more often than changed).
+            var values = fields.withValues { Array($0) }
+            let keys: KeyList
+            if let index {
+                keys = fields.keys.removing(at: index)
+                values.remove(at: index)
+            } else {
+                keys = fields.keys.adding(HashedName(hash: hash, name: key))
+                values.append(newValue!)
+            }
+            fields = Fields.make(keys: keys, moving: &values)
         }
     }
 
     /// The value of `key`, whose `hash(_:)` the caller has already computed.
     func value(forKey key: String, hash: UInt64) -> MustacheValue? {
         guard let index = fields.index(of: key, hash: hash) else { return nil }
-        return fields.values[index]
+        return fields.value(at: index)
     }
 
     public func makeIterator() -> AnyIterator<(key: String, value: MustacheValue)> {
         var position = 0
-        let keys = fields.keys, values = fields.values
+        let keys = fields.keys.names, values = fields.withValues { Array($0) }
         return AnyIterator {
             guard position < values.count else { return nil }
             defer { position += 1 }
@@ -228,7 +383,7 @@ public struct MustacheObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     public static func == (lhs: MustacheObject, rhs: MustacheObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        let keys = lhs.fields.keys, values = lhs.fields.values
+        let keys = lhs.fields.keys.names, values = lhs.fields.withValues { Array($0) }
         return values.indices.allSatisfy { rhs.value(forKey: keys[$0].name, hash: keys[$0].hash) == values[$0] }
     }
 

@@ -35,6 +35,39 @@ struct ObjectTests {
         #expect(try template.render(["o": .object(other)]) == "b=2")
     }
 
+    @Test("An object finds each of many keys and no other, also after keys are added and removed")
+    func manySharedKeys() {
+        let names = (0..<300).map { "key\($0)" }
+        for count in [1, 3, 8, 40, 255, 256, 300] {
+            var object = MustacheObject(MustacheObject.Keys(Array(names.prefix(count))), (0..<count).map { .int($0) })
+            for i in 0..<count { #expect(object[names[i]] == .int(i)) }
+            #expect(object["key\(count)"] == nil && object["missing"] == nil && object[""] == nil)
+            object["added"] = true
+            object[names[0]] = nil
+            #expect(object["added"] == true && object[names[0]] == nil)
+            if count > 1 { #expect(object[names[count - 1]] == .int(count - 1)) }
+        }
+        let literal: MustacheObject = ["a": 1, "b": 2, "a": 3]
+        #expect(literal.keys == ["a", "b"] && literal["a"] == 3)
+    }
+
+    @Test("An object made from an array leaves the array as it was; a changed copy leaves the original")
+    func valuesStayPut() {
+        let keys: MustacheObject.Keys = ["a", "b", "c"]
+        let values: [MustacheValue] = ["one", ["x": "two"], [3, "four"]]
+        let object = MustacheObject(keys, values)
+        #expect(values == ["one", ["x": "two"], [3, "four"]])
+        var copy = object
+        copy["a"] = "changed"
+        copy["d"] = true
+        #expect(object == ["a": "one", "b": ["x": "two"], "c": [3, "four"]])
+        #expect(copy == ["a": "changed", "b": ["x": "two"], "c": [3, "four"], "d": true])
+        var emptied = copy
+        for key in ["a", "b", "c", "d"] { emptied[key] = nil }
+        #expect(emptied.isEmpty && emptied.count == 0 && copy.count == 4)
+        #expect(Array(object.map(\.key)) == ["a", "b", "c"])
+    }
+
     @Test("Equality ignores order, as a dictionary's does")
     func equality() {
         let one: MustacheObject = ["x": 1, "y": "two", "z": [true]]

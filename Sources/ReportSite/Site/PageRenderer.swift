@@ -36,6 +36,13 @@ public struct PageRenderer: Sendable {
         monthPage = try store.page("month")
     }
 
+    /// The keys a campaign page's render can look up: those the campaign template and the
+    /// layout read, with every partial and parent they include (`TemplateStore.readableKeys`).
+    /// A campaign page's context needs no other field.
+    public func campaignPageKeys() -> ReadableKeys {
+        store.readableKeys(from: ["campaign", "layout"])
+    }
+
     public func campaign(_ context: MustacheValue) throws -> String { try pageText(campaignPage, context) }
 
     public func index(_ context: MustacheValue) throws -> String { try pageText(indexPage, context) }

@@ -114,6 +114,74 @@ public final class TemplateStore: PartialResolver, @unchecked Sendable {
         return String(fnv1a(text), radix: 16)
     }
 
+    // MARK: - What the templates read
+
+    /// The keys that rendering the templates `roots` can look up: the names in their tags and in
+    /// those of every partial and parent they include, as this store resolves them. When one of
+    /// them names a partial through the context (`{{>*name}}`), every template the store can
+    /// give counts. Everything (`.all`) when a template cannot be loaded or the override folder
+    /// cannot be listed: a render of it would fail anyway, and keeping every field is never wrong.
+    public func readableKeys(from roots: [String]) -> ReadableKeys {
+        var keys: Set<String> = []
+        var seen: Set<String> = []
+        var pending = roots
+        var dynamic = false
+        while let name = pending.popLast() {
+            guard seen.insert(name).inserted else { continue }
+            let found: Template?
+            do { found = try template(named: name) } catch { return .all }
+            // A missing partial renders nothing (or fails the render): it reads nothing.
+            guard let found else { continue }
+            let reads = found.reads
+            keys.formUnion(reads.keys)
+            pending += reads.partials
+            dynamic = dynamic || reads.hasDynamicPartials
+        }
+        if dynamic {
+            guard let every = everyTemplate() else { return .all }
+            for template in every { keys.formUnion(template.reads.keys) }
+        }
+        return ReadableKeys(keys)
+    }
+
+    /// Every template a name could resolve to: the built-ins and each `.md` or `.html` file under
+    /// the override folder (nil when the folder cannot be listed). A file that cannot be read is
+    /// skipped, as a lookup skips it; one that does not parse is skipped too, since including
+    /// it fails the render.
+    func everyTemplate() -> [Template]? {
+        var sources: [(text: String, name: String)] = []
+        for (key, text) in EmbeddedResources.files where key.hasPrefix("Templates/") {
+            sources.append((text, key))
+        }
+        if let directory = overrideDirectory {
+            guard let files = Self.templateFiles(under: directory, depth: 0) else { return nil }
+            for path in files {
+                guard let bytes = readFile(path), let text = String(validating: bytes, as: UTF8.self) else { continue }
+                sources.append((text, path))
+            }
+        }
+        return sources.compactMap { try? Template(source: $0.text, name: $0.name) }
+    }
+
+    /// The `.md` and `.html` files under `directory`, following links; nil when a folder cannot be
+    /// listed or the folders nest deeper than a template name plausibly does (a link loop).
+    static func templateFiles(under directory: String, depth: Int) -> [String]? {
+        guard depth < 16, let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+        var files: [String] = []
+        for entry in entries {
+            let path = joinPath(directory, entry)
+            var isDirectory = false
+            guard fileExists(path, isDirectory: &isDirectory) else { continue }
+            if isDirectory {
+                guard let inner = templateFiles(under: path, depth: depth + 1) else { return nil }
+                files += inner
+            } else if entry.hasSuffix(".md") || entry.hasSuffix(".html") {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
     /// A page template (layout, campaign, index) that must exist.
     public func page(_ name: String) throws -> Template {
         if let t = try template(named: name) { return t }
@@ -125,7 +193,9 @@ public final class TemplateStore: PartialResolver, @unchecked Sendable {
 /// A dictionary behind a lock, safe to share across threads.
 final class LockedDictionary<Key: Hashable, Value>: @unchecked Sendable {
     private let lock = Lock()
-    private var storage: [Key: Value] = [:]
+    /// Only touched under `lock`, so the runtime's exclusivity checks (three per lookup of a
+    /// partial, which every page includes a handful of) are left out.
+    @exclusivity(unchecked) private var storage: [Key: Value] = [:]
 
     func withLock<T>(_ body: (inout [Key: Value]) throws -> T) rethrows -> T {
         try lock.withLock { try body(&storage) }
@@ -134,7 +204,9 @@ final class LockedDictionary<Key: Hashable, Value>: @unchecked Sendable {
 
 /// A tiny mutex over pthread, so this module needs no Foundation.
 final class Lock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
+    /// Only handed to pthread by address, which does its own synchronization: the runtime's
+    /// exclusivity checks on it (two per lock) are left out.
+    @exclusivity(unchecked) private var mutex = pthread_mutex_t()
     init() { pthread_mutex_init(&mutex, nil) }
     deinit { pthread_mutex_destroy(&mutex) }
     func withLock<T>(_ body: () throws -> T) rethrows -> T {

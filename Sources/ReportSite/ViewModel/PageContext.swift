@@ -11,6 +11,10 @@ public struct SiteInfo: Sendable {
     public var stylesheet: String
     public var favicon: String
     public var version: String
+    /// The keys the build's templates can look up in a campaign page's context
+    /// (`PageRenderer.campaignPageKeys()`): campaign pages' contexts leave every other field out,
+    /// without working out its value. Every key unless set.
+    public var campaignPageKeys: ReadableKeys = .all
 
     public init(title: String = "Funnelmark", generatedAt: Timestamp, stylesheet: String, favicon: String, version: String) {
         self.title = title
@@ -33,10 +37,52 @@ public enum PageContext {
     public struct CampaignShared: Sendable {
         let site: MustacheValue
         let definitions: MustacheValue
+        /// The fields of each of the page's objects that the templates read (`site.campaignPageKeys`).
+        let fields: CampaignFields
 
         public init(site: SiteInfo, root: String) {
-            self.site = siteValue(site, root: root)
+            fields = CampaignFields(site.campaignPageKeys)
+            self.site = siteValue(site, root: root, fields: fields.site)
             self.definitions = .array(RateDefinition.all.map { .object(["label": .string($0.label), "formula": .string($0.formula)]) })
+        }
+    }
+
+    /// The fields of every object of a campaign page's context that the build's templates can
+    /// read, worked out once per build from each object's `Keys`. A class, so that a page holds
+    /// it with one reference count rather than one per object kind.
+    final class CampaignFields: Sendable {
+        typealias Fields = MustacheObject.ReadFields
+        let page, info, progress, campaign, time, utm, counts, rates, rate, card: Fields
+        let funnel, stage, drop, largestDrop, link, insight, insights, insightGroup: Fields
+        let engagement, noEngagement, share, timeline, day, methodology, site: Fields
+
+        init(_ readable: ReadableKeys) {
+            func fields(_ keys: MustacheObject.Keys) -> Fields { Fields(keys, reading: readable) }
+            page = fields(campaignPageKeys)
+            info = fields(pageKeys)
+            progress = fields(progressKeys)
+            campaign = fields(campaignKeys)
+            time = fields(timeKeys)
+            utm = fields(utmKeys)
+            counts = fields(countKeys)
+            rates = fields(ratesKeys)
+            rate = fields(rateKeys)
+            card = fields(cardKeys)
+            funnel = fields(funnelKeys)
+            stage = fields(stageKeys)
+            drop = fields(dropKeys)
+            largestDrop = fields(largestDropKeys)
+            link = fields(linkKeys)
+            insight = fields(insightKeys)
+            insights = fields(insightsKeys)
+            insightGroup = fields(insightGroupKeys)
+            engagement = fields(engagementKeys)
+            noEngagement = fields(noEngagementKeys)
+            share = fields(shareKeys)
+            timeline = fields(timelineKeys)
+            day = fields(dayKeys)
+            methodology = fields(methodologyKeys)
+            site = fields(siteKeys)
         }
     }
 
@@ -59,44 +105,46 @@ public enum PageContext {
         let m = report.metrics
         let status = c.status
         let hasFigures = m.source != .none && (status == .sent || status == .sending)
+        let f = shared.fields
         var figures = FigureTexts()
-        var progress = MustacheValue.null
-        if status == .sending {
+        var page = MustacheObject.Builder(f.page)
+        page.add(shared.site)
+        page.add({
+            var info = MustacheObject.Builder(f.info)
+            info.add(.string(c.displayName + " · Campaign report"))
+            info.add(.string(pageDescription(report, figures: &figures)))
+            info.add(.string("campaign"))
+            return info.value()
+        }())
+        page.add(campaignValue(c, slug: slug, fields: f))
+        page.add(.bool(hasFigures))
+        page.add(.bool(status == .sending))
+        page.add(countsValue(m.counts, figures: &figures, fields: f.counts))
+        page.add(ratesValue(m.rates, figures: &figures, fields: f))
+        page.add(.array(hasFigures ? cards(m, figures: &figures, fields: f.card) : []))
+        page.add(funnelValue(m.funnel, show: hasFigures, figures: &figures, fields: f))
+        page.add({
+            var values: [MustacheValue] = []
+            values.reserveCapacity(m.links.count)
+            for (i, link) in m.links.enumerated() { values.append(linkValue(link, rank: i + 1, fields: f)) }
+            return .array(values)
+        }())
+        page.add(.bool(!m.links.isEmpty))
+        page.add(insightsValue(report.insights, fields: f))
+        page.add(methodologyValue(report, definitions: shared.definitions, fields: f.methodology))
+        page.add(engagementValue(report.events, show: hasFigures, fields: f))
+        page.add({
+            guard status == .sending else { return .null }
             let audience = m.funnel.audience
-            progress = .object(MustacheObject(progressKeys, [
-                .string(figures.count(m.counts.sent)),
-                .string(figures.count(audience)),
-                .string(audience > 0 ? figures.percent(Double(m.counts.sent) / Double(audience)) : "—"),
-                .int(m.counts.sent),
-                .int(max(audience, m.counts.sent)),
-            ]))
-        }
-        var rank = 0
-        let links = m.links.map { link -> MustacheValue in
-            rank += 1
-            return linkValue(link, rank: rank)
-        }
-        return .object(MustacheObject(campaignPageKeys, [
-            shared.site,
-            .object(MustacheObject(pageKeys, [
-                .string(c.displayName + " · Campaign report"),
-                .string(pageDescription(report, figures: &figures)),
-                .string("campaign"),
-            ])),
-            campaignValue(c, slug: slug),
-            .bool(hasFigures),
-            .bool(status == .sending),
-            countsValue(m.counts, figures: &figures),
-            ratesValue(m.rates, figures: &figures),
-            .array(hasFigures ? cards(m, figures: &figures) : []),
-            funnelValue(m.funnel, show: hasFigures, figures: &figures),
-            .array(links),
-            .bool(!links.isEmpty),
-            insightsValue(report.insights),
-            methodologyValue(report, definitions: shared.definitions),
-            engagementValue(report.events, show: hasFigures),
-            progress,
-        ]))
+            var progress = MustacheObject.Builder(f.progress)
+            progress.add(.string(figures.count(m.counts.sent)))
+            progress.add(.string(figures.count(audience)))
+            progress.add(.string(audience > 0 ? figures.percent(Double(m.counts.sent) / Double(audience)) : "—"))
+            progress.add(.int(m.counts.sent))
+            progress.add(.int(max(audience, m.counts.sent)))
+            return progress.value()
+        }())
+        return page.value()
     }
 
     static func pageDescription(_ report: CampaignReport) -> String {
@@ -121,21 +169,21 @@ public enum PageContext {
         "title", "root", "stylesheet", "favicon", "index", "generated_at", "generated_at_iso", "version", "inline_css", "standalone",
     ]
 
-    static func siteValue(_ site: SiteInfo, root: String) -> MustacheValue {
-        .object(MustacheObject(siteKeys, [
-            .string(site.title),
-            .trusted(root),
-            .trusted(root + site.stylesheet),
-            .trusted(root + site.favicon),
-            .trusted(root + "index.html"),
-            .string(Format.dateTime(site.generatedAt)),
-            .string(site.generatedAt.rfc3339),
-            .string(site.version),
-            // inline_css and standalone: set by the one-file report only; present here so strict
-            // templates may test them.
-            .null,
-            .bool(false),
-        ]))
+    static func siteValue(_ site: SiteInfo, root: String, fields: MustacheObject.ReadFields = .init(all: siteKeys)) -> MustacheValue {
+        var object = MustacheObject.Builder(fields)
+        object.add(.string(site.title))
+        object.add(.trusted(root))
+        object.add(.trusted(root + site.stylesheet))
+        object.add(.trusted(root + site.favicon))
+        object.add(.trusted(root + "index.html"))
+        object.add(.string(Format.dateTime(site.generatedAt)))
+        object.add(.string(site.generatedAt.rfc3339))
+        object.add(.string(site.version))
+        // inline_css and standalone: set by the one-file report only; present here so strict
+        // templates may test them.
+        object.add(.null)
+        object.add(.bool(false))
+        return object.value()
     }
 
     static func optional(_ s: String?) -> MustacheValue { s.map { .string($0) } ?? .null }
@@ -150,8 +198,13 @@ public enum PageContext {
 
     static let timeKeys: MustacheObject.Keys = ["text", "date", "iso"]
 
-    static func time(_ t: Timestamp?) -> MustacheValue {
-        t.map { .object(MustacheObject(timeKeys, [.string(Format.dateTime($0)), .string(Format.date($0)), .string($0.rfc3339)])) } ?? .null
+    static func time(_ t: Timestamp?, fields: MustacheObject.ReadFields) -> MustacheValue {
+        guard let t else { return .null }
+        var object = MustacheObject.Builder(fields)
+        object.add(.string(Format.dateTime(t)))
+        object.add(.string(Format.date(t)))
+        object.add(.string(t.rfc3339))
+        return object.value()
     }
 
     static let campaignKeys: MustacheObject.Keys = [
@@ -160,42 +213,45 @@ public enum PageContext {
         "scheduled_at", "sent_at", "completed_at", "tags", "has_tags", "utm", "has_utm",
     ]
 
-    static func campaignValue(_ c: Campaign, slug: String) -> MustacheValue {
-        let utm = c.utm.pairs.map(utmValue)
-        return .object(MustacheObject(campaignKeys, [
-            .string(c.id),
-            .string(slug),
-            .trusted(joined("campaigns/", slug, ".html")),
-            .string(c.displayName),
-            optional(c.subject),
-            optional(c.preheader),
-            optional(c.fromName),
-            optional(c.fromEmail),
-            optional(fromLine(c)),
-            .string(c.status.rawValue),
-            .string(c.status.label),
-            .bool(c.status == .draft),
-            .bool(c.status == .scheduled),
-            .bool(c.status == .sending),
-            .bool(c.status == .sent),
-            optional(c.audience.name),
-            c.audience.size.map { .string(Format.count($0)) } ?? .null,
-            c.audience.size.map { .int($0) } ?? .null,
-            time(c.scheduledAt),
-            time(c.sentAt),
-            time(c.completedAt),
-            .array(c.tags.map { .string($0) }),
-            .bool(!c.tags.isEmpty),
-            .array(utm),
-            .bool(!utm.isEmpty),
-        ]))
+    static func campaignValue(_ c: Campaign, slug: String, fields f: CampaignFields) -> MustacheValue {
+        let utm = c.utm.pairs
+        var object = MustacheObject.Builder(f.campaign)
+        object.add(.string(c.id))
+        object.add(.string(slug))
+        object.add(.trusted(joined("campaigns/", slug, ".html")))
+        object.add(.string(c.displayName))
+        object.add(optional(c.subject))
+        object.add(optional(c.preheader))
+        object.add(optional(c.fromName))
+        object.add(optional(c.fromEmail))
+        object.add(optional(fromLine(c)))
+        object.add(.string(c.status.rawValue))
+        object.add(.string(c.status.label))
+        object.add(.bool(c.status == .draft))
+        object.add(.bool(c.status == .scheduled))
+        object.add(.bool(c.status == .sending))
+        object.add(.bool(c.status == .sent))
+        object.add(optional(c.audience.name))
+        object.add(c.audience.size.map { .string(Format.count($0)) } ?? .null)
+        object.add(c.audience.size.map { .int($0) } ?? .null)
+        object.add(time(c.scheduledAt, fields: f.time))
+        object.add(time(c.sentAt, fields: f.time))
+        object.add(time(c.completedAt, fields: f.time))
+        object.add(.array(c.tags.map { .string($0) }))
+        object.add(.bool(!c.tags.isEmpty))
+        object.add(.array(utm.map { utmValue($0, fields: f.utm) }))
+        object.add(.bool(!utm.isEmpty))
+        return object.value()
     }
 
     static let utmKeys: MustacheObject.Keys = ["name", "value"]
 
     /// One UTM parameter, of a campaign or of a link.
-    static func utmValue(_ pair: (name: String, value: String)) -> MustacheValue {
-        .object(MustacheObject(utmKeys, [.string(pair.name), .string(pair.value)]))
+    static func utmValue(_ pair: (name: String, value: String), fields: MustacheObject.ReadFields) -> MustacheValue {
+        var object = MustacheObject.Builder(fields)
+        object.add(.string(pair.name))
+        object.add(.string(pair.value))
+        return object.value()
     }
 
     static func fromLine(_ c: Campaign) -> String? {
@@ -210,14 +266,13 @@ public enum PageContext {
     /// Each count's name then its `_raw` twin, in `Counts.fields` order.
     static let countKeys = MustacheObject.Keys(Counts.fieldNames.flatMap { [$0, $0 + "_raw"] })
 
-    static func countsValue(_ counts: Counts, figures: inout FigureTexts) -> MustacheValue {
-        var values: [MustacheValue] = []
-        values.reserveCapacity(countKeys.count)
+    static func countsValue(_ counts: Counts, figures: inout FigureTexts, fields: MustacheObject.ReadFields) -> MustacheValue {
+        var object = MustacheObject.Builder(fields)
         for (_, value) in counts.fields {
-            values.append(value.map { .string(figures.count($0)) } ?? .null)
-            values.append(value.map { .int($0) } ?? .null)
+            object.add(value.map { .string(figures.count($0)) } ?? .null)
+            object.add(value.map { .int($0) } ?? .null)
         }
-        return .object(MustacheObject(countKeys, values))
+        return object.value()
     }
 
     /// The names of `Rates.fields`, in order.
@@ -230,19 +285,20 @@ public enum PageContext {
     static let ratesKeys = MustacheObject.Keys(rateNames)
     static let rateKeys: MustacheObject.Keys = ["percent", "raw", "available", "label", "formula"]
 
-    static func ratesValue(_ rates: Rates, figures: inout FigureTexts) -> MustacheValue {
-        var values: [MustacheValue] = []
-        values.reserveCapacity(rateTexts.count)
+    static func ratesValue(_ rates: Rates, figures: inout FigureTexts, fields f: CampaignFields) -> MustacheValue {
+        var object = MustacheObject.Builder(f.rates)
         for ((_, value), texts) in zip(rates.fields, rateTexts) {
-            values.append(.object(MustacheObject(rateKeys, [
-                .string(figures.percent(value)),
-                value.map { .double($0) } ?? .null,
-                .bool(value != nil),
-                texts.label,
-                texts.formula,
-            ])))
+            object.add({
+                var rate = MustacheObject.Builder(f.rate)
+                rate.add(.string(figures.percent(value)))
+                rate.add(value.map { .double($0) } ?? .null)
+                rate.add(.bool(value != nil))
+                rate.add(texts.label)
+                rate.add(texts.formula)
+                return rate.value()
+            }())
         }
-        return .object(MustacheObject(ratesKeys, values))
+        return object.value()
     }
 
     /// Health of a rate, for the colour language: healthy, warning or critical.
@@ -282,22 +338,22 @@ public enum PageContext {
     ]
 
     /// The five metric cards of the seed page, then complaint and click-to-open rates.
-    static func cards(_ m: CampaignMetrics, figures: inout FigureTexts) -> [MustacheValue] {
+    static func cards(_ m: CampaignMetrics, figures: inout FigureTexts, fields: MustacheObject.ReadFields) -> [MustacheValue] {
         let c = m.counts, r = m.rates
-        func card(_ words: CardWords, _ count: Int, _ rate: Double?, _ tone: Tone, _ note: String) -> MustacheValue {
+        func card(_ words: CardWords, _ count: Int, _ rate: Double?, _ tone: Tone, _ note: @autoclosure () -> String) -> MustacheValue {
             let flagged = tone == .critical || tone == .warning
-            return .object(MustacheObject(cardKeys, [
-                words.key,
-                words.label,
-                .string(figures.count(count)),
-                .string(figures.percent(rate)),
-                words.rateLabel,
-                words.formula,
-                .string(tone.rawValue),
-                .string(tone == .critical ? "Critical" : tone == .warning ? "Warning" : ""),
-                .bool(flagged),
-                .string(note),
-            ]))
+            var object = MustacheObject.Builder(fields)
+            object.add(words.key)
+            object.add(words.label)
+            object.add(.string(figures.count(count)))
+            object.add(.string(figures.percent(rate)))
+            object.add(words.rateLabel)
+            object.add(words.formula)
+            object.add(.string(tone.rawValue))
+            object.add(.string(tone == .critical ? "Critical" : tone == .warning ? "Warning" : ""))
+            object.add(.bool(flagged))
+            object.add(.string(note()))
+            return object.value()
         }
         let deliveryTone: Tone = r.delivery.map { $0 < 0.95 ? .warning : .healthy } ?? .neutral
         let complaintTone: Tone = r.complaint.map { $0 >= 0.003 ? .critical : $0 >= 0.001 ? .warning : .healthy } ?? .neutral
@@ -319,49 +375,51 @@ public enum PageContext {
     static let dropKeys: MustacheObject.Keys = ["lost", "percent", "from"]
     static let largestDropKeys: MustacheObject.Keys = ["from", "to", "lost", "percent"]
 
-    static func funnelValue(_ funnel: Funnel, show: Bool, figures: inout FigureTexts) -> MustacheValue {
+    static func funnelValue(_ funnel: Funnel, show: Bool, figures: inout FigureTexts, fields f: CampaignFields) -> MustacheValue {
         let chart = FunnelChart(funnel: funnel)
         let texts = chart.stageTexts(&figures)
-        var stages: [MustacheValue] = []
-        stages.reserveCapacity(funnel.stages.count)
-        for (i, stage) in funnel.stages.enumerated() {
-            var drop: MustacheValue = .null
-            if i > 0 {
-                drop = .object(MustacheObject(dropKeys, [
-                    .string(texts.drops[i - 1].lost),
-                    .string(texts.drops[i - 1].percent ?? "—"),
-                    .string(funnel.stages[i - 1].stage.label),
-                ]))
+        let drawn = show && f.funnel.reads("chart")
+        // The chart quotes the description.
+        let description = drawn || f.funnel.reads("description") ? chart.description(texts) : ""
+        var object = MustacheObject.Builder(f.funnel)
+        object.add(.bool(show))
+        object.add({
+            var stages: [MustacheValue] = []
+            stages.reserveCapacity(funnel.stages.count)
+            for (i, stage) in funnel.stages.enumerated() {
+                var values = MustacheObject.Builder(f.stage)
+                values.add(.string(stage.stage.rawValue))
+                values.add(.string(stage.stage.label))
+                values.add(.string(texts.counts[i]))
+                values.add(.int(stage.count))
+                values.add(.string(texts.percents[i] ?? "—"))
+                values.add(stage.percentOfAudience.map { .double($0) } ?? .null)
+                values.add({
+                    guard i > 0 else { return .null }
+                    var drop = MustacheObject.Builder(f.drop)
+                    drop.add(.string(texts.drops[i - 1].lost))
+                    drop.add(.string(texts.drops[i - 1].percent ?? "—"))
+                    drop.add(.string(funnel.stages[i - 1].stage.label))
+                    return drop.value()
+                }())
+                stages.append(values.value())
             }
-            stages.append(.object(MustacheObject(stageKeys, [
-                .string(stage.stage.rawValue),
-                .string(stage.stage.label),
-                .string(texts.counts[i]),
-                .int(stage.count),
-                .string(texts.percents[i] ?? "—"),
-                stage.percentOfAudience.map { .double($0) } ?? .null,
-                drop,
-            ])))
-        }
-        var largest: MustacheValue = .null
-        if let to = texts.largestDrop {
-            largest = .object(MustacheObject(largestDropKeys, [
-                .string(funnel.stages[to - 1].stage.label),
-                .string(funnel.stages[to].stage.label),
-                .string(texts.drops[to - 1].lost),
-                .string(texts.drops[to - 1].percent ?? "—"),
-            ]))
-        }
-        let description = chart.description(texts)
-        return .object(MustacheObject(funnelKeys, [
-            .bool(show),
-            .array(stages),
-            show ? .trustedBytes(chart.svgBytes(description: description, texts: texts)) : .null,
-            .string(description),
-            largest,
-            .string(joined("Each stage as a share of the audience (", texts.counts.first ?? "0",
-                           " contacts). The pale bar behind each stage is the stage before it, so the gap is the drop-off.")),
-        ]))
+            return .array(stages)
+        }())
+        object.add(drawn ? .trustedBytes(chart.svgBytes(description: description, texts: texts)) : .null)
+        object.add(.string(description))
+        object.add({
+            guard let to = texts.largestDrop else { return .null }
+            var largest = MustacheObject.Builder(f.largestDrop)
+            largest.add(.string(funnel.stages[to - 1].stage.label))
+            largest.add(.string(funnel.stages[to].stage.label))
+            largest.add(.string(texts.drops[to - 1].lost))
+            largest.add(.string(texts.drops[to - 1].percent ?? "—"))
+            return largest.value()
+        }())
+        object.add(.string(joined("Each stage as a share of the audience (", texts.counts.first ?? "0",
+                                  " contacts). The pale bar behind each stage is the stage before it, so the gap is the drop-off.")))
+        return object.value()
     }
 
     static let linkKeys: MustacheObject.Keys = [
@@ -369,25 +427,24 @@ public enum PageContext {
         "utm_campaign", "utm_term", "utm_content", "has_utm", "utm",
     ]
 
-    static func linkValue(_ link: LinkStat, rank: Int) -> MustacheValue {
+    static func linkValue(_ link: LinkStat, rank: Int, fields f: CampaignFields) -> MustacheValue {
         let utm = UTMParameters(linkURL: link.url)
-        let pairs = utm.pairs
-        return .object(MustacheObject(linkKeys, [
-            .int(rank),
-            .string(link.url),
-            .trustedBytes(HTML.linkBytes(link.url, label: shortURL(link.url))),
-            .string(Format.count(link.clicks)),
-            .string(Format.count(link.uniqueClicks)),
-            .int(link.clicks),
-            .int(link.uniqueClicks),
-            optional(utm.source),
-            optional(utm.medium),
-            optional(utm.campaign),
-            optional(utm.term),
-            optional(utm.content),
-            .bool(!pairs.isEmpty),
-            .array(pairs.map(utmValue)),
-        ]))
+        var object = MustacheObject.Builder(f.link)
+        object.add(.int(rank))
+        object.add(.string(link.url))
+        object.add(.trustedBytes(HTML.linkBytes(link.url, label: shortURL(link.url))))
+        object.add(.string(Format.count(link.clicks)))
+        object.add(.string(Format.count(link.uniqueClicks)))
+        object.add(.int(link.clicks))
+        object.add(.int(link.uniqueClicks))
+        object.add(optional(utm.source))
+        object.add(optional(utm.medium))
+        object.add(optional(utm.campaign))
+        object.add(optional(utm.term))
+        object.add(optional(utm.content))
+        object.add(.bool(!utm.isEmpty))
+        object.add(.array(utm.pairs.map { utmValue($0, fields: f.utm) }))
+        return object.value()
     }
 
     /// A URL without its query string or scheme, for display (the full URL is the link target).
@@ -419,28 +476,32 @@ public enum PageContext {
     /// The cited source of an insight as a link. Rules cite a handful of sources, so each is
     /// made once per process.
     static func sourceLink(_ url: String, label: String) -> MustacheValue {
-        let source = CitedSource(label: label, url: url)
-        if let made = sourceLinks.withLock({ $0[source] }) { return made }
+        if let made = sourceLinks.link(url, label: label) { return made }
         let made = MustacheValue.trustedBytes(HTML.linkBytes(url, label: label))
-        sourceLinks.withLock { if $0.count < 256 { $0[source] = made } }
+        sourceLinks.add(made, url: url, label: label)
         return made
     }
 
-    /// An insight's source, hashed by the lengths of its label and URL only: the few a build
-    /// cites differ in those, and hashing the long labels in full was most of a lookup's cost.
-    /// Equality compares them in full.
-    struct CitedSource: Hashable {
-        let label: String
-        let url: String
+    /// Made source links, found by comparing their label and URL: a build cites a handful of
+    /// sources, each the same string every time it is cited, and comparing a string with itself
+    /// takes a few instructions where hashing it took hundreds.
+    final class SourceLinks: @unchecked Sendable {
+        // @unchecked: `links` is only touched under `lock`.
+        private let lock = Lock()
+        @exclusivity(unchecked) private var links: [(label: String, url: String, value: MustacheValue)] = []
 
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(label.utf8.count)
-            hasher.combine(url.utf8.count)
+        func link(_ url: String, label: String) -> MustacheValue? {
+            lock.withLock { links.first { $0.label == label && $0.url == url }?.value }
+        }
+
+        func add(_ value: MustacheValue, url: String, label: String) {
+            lock.withLock {
+                if links.count < 64, !links.contains(where: { $0.label == label && $0.url == url }) { links.append((label, url, value)) }
+            }
         }
     }
 
-    /// Made source links.
-    static let sourceLinks = LockedDictionary<CitedSource, MustacheValue>()
+    static let sourceLinks = SourceLinks()
 
     static let insightKeys: MustacheObject.Keys = [
         "id", "kind", "severity", "severity_label", "title", "detail", "evidence", "has_evidence", "source", "source_link",
@@ -452,37 +513,50 @@ public enum PageContext {
         ("summary", "Summary", .summary), ("anomalies", "Anomalies", .anomaly), ("recommendations", "Recommendations", .recommendation),
     ]
 
-    static func insightsValue(_ insights: [Insight]) -> MustacheValue {
+    static func insightsValue(_ insights: [Insight], fields f: CampaignFields) -> MustacheValue {
         func item(_ i: Insight) -> MustacheValue {
-            .object(MustacheObject(insightKeys, [
-                .string(i.id),
-                .string(i.kind.rawValue),
-                .string(i.severity.rawValue),
-                .string(i.severity.label),
-                .string(i.title),
-                .string(i.detail),
-                .array(i.evidence.map { .string($0) }),
-                .bool(!i.evidence.isEmpty),
-                optional(i.source),
-                i.source.map { sourceLink(i.sourceURL ?? "", label: $0) } ?? .null,
-            ]))
+            var object = MustacheObject.Builder(f.insight)
+            object.add(.string(i.id))
+            object.add(.string(i.kind.rawValue))
+            object.add(.string(i.severity.rawValue))
+            object.add(.string(i.severity.label))
+            object.add(.string(i.title))
+            object.add(.string(i.detail))
+            object.add(.array(i.evidence.map { .string($0) }))
+            object.add(.bool(!i.evidence.isEmpty))
+            object.add(optional(i.source))
+            object.add(i.source.map { sourceLink(i.sourceURL ?? "", label: $0) } ?? .null)
+            return object.value()
         }
-        let all = insights.map(item)
-        var values: [MustacheValue] = []
-        values.reserveCapacity(insightsKeys.count)
-        values.append(.array(all))
-        values.append(.bool(!insights.isEmpty))
-        var groupList: [MustacheValue] = []
-        groupList.reserveCapacity(insightGroups.count)
-        for (key, label, kind) in insightGroups {
-            let items = insights.indices.filter { insights[$0].kind == kind }.map { all[$0] }
-            values.append(.array(items))
-            if !items.isEmpty {
-                groupList.append(.object(MustacheObject(insightGroupKeys, [.string(key), .string(label), .array(items)])))
+        // The items (made once, shared by the lists) only when a list of them is read.
+        let listed = f.insights.reads("all") || f.insights.reads("groups")
+            || insightGroups.contains { f.insights.reads($0.key) }
+        let all = listed ? insights.map(item) : []
+        // Each insight's kind read in place (filtering the insights copied each whole).
+        func items(_ kind: InsightKind) -> [MustacheValue] {
+            var items: [MustacheValue] = []
+            for i in all.indices where insights[i].kind == kind { items.append(all[i]) }
+            return items
+        }
+        var object = MustacheObject.Builder(f.insights)
+        object.add(.array(all))
+        object.add(.bool(!insights.isEmpty))
+        for group in insightGroups { object.add(.array(items(group.kind))) }
+        object.add({
+            var groupList: [MustacheValue] = []
+            groupList.reserveCapacity(insightGroups.count)
+            for (key, label, kind) in insightGroups {
+                let items = items(kind)
+                guard !items.isEmpty else { continue }
+                var group = MustacheObject.Builder(f.insightGroup)
+                group.add(.string(key))
+                group.add(.string(label))
+                group.add(.array(items))
+                groupList.append(group.value())
             }
-        }
-        values.append(.array(groupList))
-        return .object(MustacheObject(insightsKeys, values))
+            return .array(groupList)
+        }())
+        return object.value()
     }
 
     static let engagementKeys: MustacheObject.Keys = [
@@ -494,59 +568,68 @@ public enum PageContext {
     static let dayKeys: MustacheObject.Keys = ["label", "opens", "clicks"]
 
     /// Event-level extras: the engagement timeline, time to first open, email clients and devices.
-    static func engagementValue(_ events: CampaignEvents?, show: Bool) -> MustacheValue {
-        guard show, let events else { return .object(MustacheObject(noEngagementKeys, [.bool(false)])) }
+    static func engagementValue(_ events: CampaignEvents?, show: Bool, fields f: CampaignFields) -> MustacheValue {
+        guard show, let events else {
+            var object = MustacheObject.Builder(f.noEngagement)
+            object.add(.bool(false))
+            return object.value()
+        }
         func shares(_ list: [ClientBreakdown.Share]) -> MustacheValue {
             let total = list.reduce(0) { $0 + $1.recipients }
             return .array(list.map {
-                .object(MustacheObject(shareKeys, [
-                    .string($0.name),
-                    .string(Format.count($0.recipients)),
-                    .string(total > 0 ? Format.percent(Double($0.recipients) / Double(total)) : "—"),
-                ]))
+                var share = MustacheObject.Builder(f.share)
+                share.add(.string($0.name))
+                share.add(.string(Format.count($0.recipients)))
+                share.add(.string(total > 0 ? Format.percent(Double($0.recipients) / Double(total)) : "—"))
+                return share.value()
             })
         }
-        var timelineValue: MustacheValue = .null
-        if let timeline = events.timeline {
+        var object = MustacheObject.Builder(f.engagement)
+        object.add(.bool(true))
+        object.add(events.medianSecondsToFirstOpen.map { .string(Format.duration(seconds: $0)) } ?? .null)
+        object.add(shares(events.clients.clients))
+        object.add(shares(events.clients.devices))
+        object.add(shares(events.clients.platforms))
+        object.add(.bool(!events.clients.clients.isEmpty))
+        object.add(.string(Format.count(events.eventCount)))
+        object.add({
+            guard let timeline = events.timeline else { return .null }
             let chart = TimelineChart(timeline: timeline)
-            var days: [MustacheValue] = []
-            for (d, v) in chart.days.enumerated() {
-                let date = Timestamp(epochSeconds: timeline.start.epochSeconds + Double(d * 86_400), utcOffsetSeconds: timeline.start.utcOffsetSeconds)
-                days.append(.object(MustacheObject(dayKeys, [
-                    .string("Day " + String(d + 1) + " (" + Format.date(date) + ")"),
-                    .string(Format.count(v.opens)),
-                    .string(Format.count(v.clicks)),
-                ])))
-            }
-            timelineValue = .object(MustacheObject(timelineKeys, [
-                .trusted(chart.svg.html),
-                .string(chart.description),
-                .string(Format.dateTime(timeline.start)),
-                .array(days),
-            ]))
-        }
-        return .object(MustacheObject(engagementKeys, [
-            .bool(true),
-            events.medianSecondsToFirstOpen.map { .string(Format.duration(seconds: $0)) } ?? .null,
-            shares(events.clients.clients),
-            shares(events.clients.devices),
-            shares(events.clients.platforms),
-            .bool(!events.clients.clients.isEmpty),
-            .string(Format.count(events.eventCount)),
-            timelineValue,
-        ]))
+            var value = MustacheObject.Builder(f.timeline)
+            value.add(.trusted(chart.svg.html))
+            value.add(.string(chart.description))
+            value.add(.string(Format.dateTime(timeline.start)))
+            value.add({
+                var days: [MustacheValue] = []
+                for (d, v) in chart.days.enumerated() {
+                    let date = Timestamp(epochSeconds: timeline.start.epochSeconds + Double(d * 86_400),
+                                         utcOffsetSeconds: timeline.start.utcOffsetSeconds)
+                    var day = MustacheObject.Builder(f.day)
+                    day.add(.string("Day " + String(d + 1) + " (" + Format.date(date) + ")"))
+                    day.add(.string(Format.count(v.opens)))
+                    day.add(.string(Format.count(v.clicks)))
+                    days.append(day.value())
+                }
+                return .array(days)
+            }())
+            return value.value()
+        }())
+        return object.value()
     }
 
     static let methodologyKeys: MustacheObject.Keys = ["source", "definitions"]
 
-    static func methodologyValue(_ report: CampaignReport, definitions: MustacheValue) -> MustacheValue {
+    static func methodologyValue(_ report: CampaignReport, definitions: MustacheValue, fields: MustacheObject.ReadFields) -> MustacheValue {
         let source: String
         switch report.metrics.source {
         case .events: source = "computed from event files (each figure counts distinct recipients unless it says events)"
         case .counts: source = "taken from the pre-aggregated counts in campaigns.json"
         case .none: source = "none yet: this campaign has no figures"
         }
-        return .object(MustacheObject(methodologyKeys, [.string(source), definitions]))
+        var object = MustacheObject.Builder(fields)
+        object.add(.string(source))
+        object.add(definitions)
+        return object.value()
     }
 
     // MARK: - Overview page
