@@ -60,9 +60,7 @@ enum Commands {
         let started = Date()
         let templates = try templatesDirectory(args)
         let renderer = try PageRenderer(store: TemplateStore(overrideDirectory: templates), strict: args.flags.contains("--strict-templates"))
-        var site = SiteWriter.siteInfo(generatedAt: try generatedAt(environment), version: Funnelmark.version)
-        // Campaign pages' contexts hold only what the templates can read.
-        site.campaignPageKeys = renderer.campaignPageKeys()
+        let site = SiteWriter.siteInfo(generatedAt: try generatedAt(environment), version: Funnelmark.version)
         var writer = SiteWriter(outputDirectory: out, renderer: renderer, site: site,
                                 stampIsInput: environment["SOURCE_DATE_EPOCH"] != nil)
         let full = args.flags.contains("--full")

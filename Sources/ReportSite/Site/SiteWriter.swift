@@ -63,6 +63,8 @@ public struct SiteWriter: Sendable {
         self.outputDirectory = outputDirectory
         self.renderer = renderer
         self.site = site
+        // Campaign pages' contexts hold only what this build's templates can read.
+        self.site.campaignPageKeys = renderer.campaignPageKeys()
         self.stampIsInput = stampIsInput
         self.progress = progress
     }
