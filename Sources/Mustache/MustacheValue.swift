@@ -118,15 +118,20 @@ public struct MustacheObject: @unchecked Sendable, Equatable, ExpressibleByDicti
         @usableFromInline let list: KeyList
 
         /// The names must differ from one another.
+        ///
+        /// Keys are made once (a `static let`, or once per build) and their list is never freed:
+        /// objects made from them hold it without a reference count, so that the threads making
+        /// objects of the same shape share no counter (two threads retaining and releasing one
+        /// list made every object's making, lookups and freeing contend for its cache line).
         public init(_ names: [String]) {
             precondition(Set(names).count == names.count, "MustacheObject.Keys: a name is repeated in \(names)")
-            list = KeyList(names.map { HashedName(hash: MustacheObject.hash($0), name: $0) })
+            list = KeyList(names.map { HashedName(hash: MustacheObject.hash($0), name: $0) }, lasting: true)
         }
 
         public init(arrayLiteral names: String...) { self.init(names) }
 
         /// Keys already hashed, in order, that differ from one another.
-        init(hashed names: [HashedName]) { list = KeyList(names) }
+        init(hashed names: [HashedName]) { list = KeyList(names, lasting: true) }
 
         var names: [HashedName] { list.names }
 
@@ -145,9 +150,15 @@ public struct MustacheObject: @unchecked Sendable, Equatable, ExpressibleByDicti
         /// Empty for more than 255 names (then `index` scans).
         let slots: [UInt8]
         let mask: Int
+        /// Whether the list lives as long as the process (a list of `Keys`): objects do not count
+        /// their references to it.
+        @usableFromInline let lasting: Bool
 
-        init(_ names: [HashedName]) {
+        /// - Parameter lasting: the list is never freed (see `Keys.init(_:)`).
+        init(_ names: [HashedName], lasting: Bool = false) {
             self.names = names
+            self.lasting = lasting
+            defer { if lasting { _ = Unmanaged.passRetained(self) } }
             guard names.count <= 255 else {
                 slots = []
                 mask = 0
@@ -193,7 +204,7 @@ public struct MustacheObject: @unchecked Sendable, Equatable, ExpressibleByDicti
             return KeyList(names)
         }
 
-        static let none = KeyList([])
+        static let none = KeyList([], lasting: true)
     }
 
     /// A key with its `hash(_:)`.
@@ -247,7 +258,7 @@ public struct MustacheObject: @unchecked Sendable, Equatable, ExpressibleByDicti
         }
 
         @inlinable
-        var keys: KeyList { withUnsafeMutablePointerToHeader { $0.pointee.keys } }
+        var keys: KeyList { withUnsafeMutablePointerToHeader { $0.pointee.keys.takeUnretainedValue() } }
 
         @inlinable
         var count: Int { withUnsafeMutablePointerToHeader { $0.pointee.count } }
@@ -270,9 +281,11 @@ public struct MustacheObject: @unchecked Sendable, Equatable, ExpressibleByDicti
         @inline(__always)
         func value(at index: Int) -> MustacheValue { withUnsafeMutablePointerToElements { $0[index] } }
 
-        /// The position of `key`, whose `hash(_:)` is `hash`.
+        /// The position of `key`, whose `hash(_:)` is `hash` (the list read without a reference count).
         @inline(__always)
-        func index(of key: String, hash: UInt64) -> Int? { keys.index(of: key, hash: hash) }
+        func index(of key: String, hash: UInt64) -> Int? {
+            withUnsafeMutablePointerToHeader { $0.pointee.keys._withUnsafeGuaranteedRef { $0.index(of: key, hash: hash) } }
+        }
 
         /// No fields: what every empty object shares until a key is set.
         nonisolated(unsafe) static let none = Fields.make(keys: .none, capacity: 0)
@@ -281,13 +294,16 @@ public struct MustacheObject: @unchecked Sendable, Equatable, ExpressibleByDicti
     /// What `Fields` holds besides the values.
     @usableFromInline
     struct FieldsHeader {
-        @usableFromInline var keys: KeyList
+        /// The object's key list, unretained: `owner` holds it unless it lasts (`KeyList.lasting`).
+        @usableFromInline let keys: Unmanaged<KeyList>
+        @usableFromInline let owner: KeyList?
         /// How many values are set (`keys.names.count` once the object is made).
         @usableFromInline var count: Int
 
         @inlinable
         init(keys: KeyList, count: Int) {
-            self.keys = keys
+            self.keys = Unmanaged.passUnretained(keys)
+            owner = keys.lasting ? nil : keys
             self.count = count
         }
     }

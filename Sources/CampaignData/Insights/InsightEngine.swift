@@ -19,20 +19,26 @@ public enum InsightEngine {
         keys.reserveCapacity(12)
         // Drafts and scheduled campaigns have no figures to judge: at most the summary of what is configured.
         let configuredOnly = input.campaign.status == .draft || input.campaign.status == .scheduled
-        for rule in configuredOnly ? plan.configuredFirst : plan.first {
-            if let insight = rule.evaluate(InsightContext(evaluation: evaluation, prepared: rule)) {
-                keys.append(displayKey(insight, rule))
-                found.append(consume insight)
+        // The rules are read in place: the plan is shared by every thread, and retaining each
+        // rule for its call made both threads count references on the same objects.
+        (configuredOnly ? plan.configuredFirst : plan.first).withUnsafeBufferPointer { rules in
+            for k in rules.indices {
+                if let insight = rules[k].evaluate(InsightContext(evaluation: evaluation, prepared: rules[k])) {
+                    keys.append(displayKey(insight, rules[k]))
+                    found.append(consume insight)
+                }
             }
         }
         // Rules that read the others' findings (the summary) run last.
-        for rule in configuredOnly ? plan.configuredLast : plan.last {
-            evaluation.others = found
-            let insight = rule.evaluate(InsightContext(evaluation: evaluation, prepared: rule))
-            evaluation.others = []
-            if let insight {
-                keys.append(displayKey(insight, rule))
-                found.append(consume insight)
+        (configuredOnly ? plan.configuredLast : plan.last).withUnsafeBufferPointer { rules in
+            for k in rules.indices {
+                evaluation.others = found
+                let insight = rules[k].evaluate(InsightContext(evaluation: evaluation, prepared: rules[k]))
+                evaluation.others = []
+                if let insight {
+                    keys.append(displayKey(insight, rules[k]))
+                    found.append(consume insight)
+                }
             }
         }
         // Display order, by a stable insertion sort (a handful of insights), moving rather than copying them.
@@ -453,10 +459,14 @@ final class CampaignEvaluation {
 }
 
 /// Everything one rule needs to judge one campaign, with helpers for the wording every rule shares.
+///
+/// It holds its evaluation and rule unretained: a context lives only for the rule's call, while
+/// the caller holds both (the rule is shared by every thread, and counting references to it from
+/// both made them contend for it).
 struct InsightContext {
-    let evaluation: CampaignEvaluation
+    unowned(unsafe) let evaluation: CampaignEvaluation
     /// The rule being run, with its settings.
-    let prepared: PreparedRule
+    unowned(unsafe) let prepared: PreparedRule
 
     var config: InsightConfig { evaluation.plan.config }
     /// Findings of the other rules (only for rules that read them).
