@@ -207,6 +207,10 @@ public struct SiteWriter: Sendable {
         }
     }
 
+    /// How many copies of the pages' shared context parts a build makes, and how many
+    /// consecutive campaigns take the same copy (`parallelMap`'s runs are as long).
+    static let sharedCopies = 8, sharedRun = 32
+
     /// The exports every build writes.
     static let exportNames = ["metrics.json", "metrics.csv", "links.csv"]
 
@@ -243,7 +247,11 @@ public struct SiteWriter: Sendable {
         var rendered: [Int] = []
         let renderer = self.renderer
         let pages = try OpenDirectory(root + "/campaigns")
-        let shared = PageContext.CampaignShared(site: site, root: "../")
+        // The parts every page's context shares, in a few copies taken by runs of campaigns in
+        // turn: the two workers render neighbouring runs, so they hold different copies, and do
+        // not retain and release the same objects (the site's fields, the rate definitions) for
+        // every page, which made them contend for those objects' reference counts.
+        let sharedCopies = (0..<Self.sharedCopies).map { [site = self.site] _ in PageContext.CampaignShared(site: site, root: "../") }
         /// A campaign's part of each export: made now, or the previous build's (by range).
         enum Part: Sendable {
             case made(json: String, csv: String, links: String)
@@ -271,6 +279,7 @@ public struct SiteWriter: Sendable {
         /// Renders campaign `i`: writes its page and returns its part of each export.
         let render = { @Sendable (i: Int) throws -> Part in
             let report = metered(meter, "insights") { dataset.report(at: i) }
+            let shared = sharedCopies[i / Self.sharedRun % Self.sharedCopies]
             let context = metered(meter, "page context") { PageContext.campaign(report, slug: slugs[i], shared: shared) }
             let html = try renderer.campaignBytes(context, meter: meter)
             try metered(meter, "write pages") { try html.withBytes { try pages.write($0, name: slugs[i] + ".html") } }
