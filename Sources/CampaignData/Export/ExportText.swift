@@ -6,42 +6,39 @@ import Darwin
 
 /// Export text in the making (a metrics.json object, CSV rows).
 ///
-/// ASCII pieces (keys, punctuation, numbers, plain ASCII strings) gather as bytes; a string that
-/// is not ASCII but needs no escaping is appended whole. So the result is built without per-value
-/// temporary strings, and no byte of it is validated as UTF-8 more than once.
+/// Every piece (keys, punctuation, numbers, strings as they are or escaped) is copied as UTF-8
+/// bytes into one buffer, and the text is made once at the end: no per-value temporary
+/// strings, and only text beyond ASCII is validated as UTF-8, once.
 struct ExportText: TextOutputStream {
-    /// The text before `pending`; empty until a string beyond ASCII is written.
-    private var text = ""
-    /// ASCII bytes not yet moved into `text`.
+    /// The bytes written: UTF-8, since only whole strings and ASCII bytes are ever appended.
     private var pending: TextBytes
-    private let capacity: Int
+    /// Whether every byte written is ASCII (the usual CSV row), so the text needs no validation.
+    private var ascii = true
 
     init(capacity: Int) {
-        self.capacity = capacity
-        pending = TextBytes(capacity: min(capacity, 4096))
+        pending = TextBytes(capacity: min(max(capacity, 0), 8192))
     }
 
     /// The text written.
     mutating func finish() -> String {
-        // All ASCII (the usual CSV row): one copy of the bytes.
-        if text.isEmpty { return pending.asciiString }
-        flush()
-        return text
+        ascii ? pending.asciiString : pending.string
     }
 
-    private mutating func flush() {
-        guard !pending.isEmpty else { return }
-        if text.isEmpty { text.reserveCapacity(capacity) }
-        // All ASCII: the conversion is a plain copy.
-        text.append(pending.asciiString)
-        pending.removeAll()
+    /// The text written, as UTF-8 bytes.
+    func finishBytes() -> [UInt8] {
+        pending.withBytes { Array($0) }
     }
 
     /// Appends a string that may hold any text, as it is.
     private mutating func appendText(_ string: String) {
-        flush()
-        if text.isEmpty { text.reserveCapacity(capacity) }
-        text.append(string)
+        ascii = false
+        pending.append(string)
+    }
+
+    /// Appends the UTF-8 bytes of text that may go beyond ASCII.
+    private mutating func appendText(_ bytes: [UInt8]) {
+        ascii = false
+        pending.append(bytes)
     }
 
     // MARK: - ASCII pieces
@@ -104,59 +101,60 @@ struct ExportText: TextOutputStream {
     /// requires, and U+2028/U+2029 escaped for JavaScript.
     mutating func jsonString(_ string: String) {
         var string = string
-        // nil: written; empty: text to append as it is; else the escaped literal, and whether it is ASCII.
-        let escaped: (bytes: [UInt8], ascii: Bool)? = string.withUTF8 { bytes in
+        string.withUTF8 { bytes in
             let scan = ExportText.scan(bytes)
-            let separators = !scan.ascii && ExportText.containsLineSeparator(bytes)
-            if !scan.jsonSpecial && !separators {
-                guard scan.ascii else { return ([], false) }
+            if !scan.ascii { ascii = false }
+            if !scan.jsonSpecial && (scan.ascii || !ExportText.containsLineSeparator(bytes)) {
+                // Nothing to escape (the usual string): its bytes between quotes.
                 pending.append(byte: UInt8(ascii: "\""))
                 pending.append(bytes)
                 pending.append(byte: UInt8(ascii: "\""))
-                return nil
+            } else {
+                ExportText.appendEscapedJSON(bytes, to: &pending)
             }
-            return (ExportText.escapedJSON(bytes), scan.ascii)
-        }
-        guard let escaped else { return }
-        if escaped.bytes.isEmpty {
-            // Text that needs no escapes: appended as it is, between quotes.
-            pending.append(byte: UInt8(ascii: "\""))
-            appendText(string)
-            pending.append(byte: UInt8(ascii: "\""))
-        } else if escaped.ascii {
-            pending.append(escaped.bytes)
-        } else {
-            appendText(String(decoding: escaped.bytes, as: UTF8.self))
         }
     }
 
-    /// The quoted, escaped literal of `bytes` (never empty: it has its quotes).
-    static func escapedJSON(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 16)
-        out.append(0x22)
+    /// Appends the quoted, escaped literal of `bytes`, copying the runs between escapes whole.
+    static func appendEscapedJSON(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout TextBytes) {
+        let hex: StaticString = "0123456789abcdef"
+        out.append(byte: 0x22)
+        var runStart = 0
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
+            let escape: StaticString?
+            var width = 1
             switch b {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x22: escape = "\\\""
+            case 0x5C: escape = "\\\\"
+            case 0x0A: escape = "\\n"
+            case 0x0D: escape = "\\r"
+            case 0x09: escape = "\\t"
             case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-                out.append(contentsOf: Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
-                i += 3
-                continue
+                escape = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                width = 3
             case _ where b < 0x20:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: out.append(b)
+                escape = nil
+            default:
+                i += 1
+                continue
             }
-            i += 1
+            if runStart < i { out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            if let escape {
+                out.append(escape)
+            } else {
+                out.append("\\u00" as StaticString)
+                hex.withUTF8Buffer { digits in
+                    out.append(byte: digits[Int(b >> 4)])
+                    out.append(byte: digits[Int(b & 15)])
+                }
+            }
+            i += width
+            runStart = i
         }
-        out.append(0x22)
-        return out
+        if runStart < bytes.count { out.append(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        out.append(byte: 0x22)
     }
 
     // MARK: - CSV fields

@@ -41,8 +41,20 @@ public enum MetricsExport {
 
     /// One campaign's object of the JSON output.
     public static func campaignJSON(_ r: CampaignReport) -> String {
-        let c = r.campaign, m = r.metrics
         var o = ExportText(capacity: 1024 + r.insights.count * 768)
+        writeCampaignJSON(r, to: &o)
+        return o.finish()
+    }
+
+    /// `campaignJSON(r)` as UTF-8 bytes, made without a string (nor its validation).
+    public static func campaignJSONBytes(_ r: CampaignReport) -> [UInt8] {
+        var o = ExportText(capacity: 1024 + r.insights.count * 768)
+        writeCampaignJSON(r, to: &o)
+        return o.finishBytes()
+    }
+
+    static func writeCampaignJSON(_ r: CampaignReport, to o: inout ExportText) {
+        let c = r.campaign, m = r.metrics
         o.ascii("  {\"id\": ")
         o.jsonString(c.id)
         o.ascii(", \"name\": ")
@@ -97,7 +109,6 @@ public enum MetricsExport {
             o.byte(UInt8(ascii: "}"))
         }
         o.ascii("]}")
-        return o.finish()
     }
 
     /// `, "kind": "anomaly", "severity": "warning", "title": `: the members between an insight's id
@@ -225,8 +236,20 @@ public enum MetricsExport {
 
     /// One campaign's line of metrics.csv.
     public static func csvRow(_ r: CampaignReport) -> String {
-        let c = r.campaign, m = r.metrics
         var o = ExportText(capacity: 256)
+        writeCSVRow(r, to: &o)
+        return o.finish()
+    }
+
+    /// `csvRow(r)` as UTF-8 bytes, made without a string (nor its validation).
+    public static func csvRowBytes(_ r: CampaignReport) -> [UInt8] {
+        var o = ExportText(capacity: 256)
+        writeCSVRow(r, to: &o)
+        return o.finishBytes()
+    }
+
+    static func writeCSVRow(_ r: CampaignReport, to o: inout ExportText) {
+        let c = r.campaign, m = r.metrics
         o.csvField(c.id)
         o.byte(UInt8(ascii: ","))
         o.csvField(c.displayName)
@@ -250,7 +273,6 @@ public enum MetricsExport {
         o.byte(UInt8(ascii: ","))
         o.insightIDs(r.insights)
         o.ascii("\r\n")
-        return o.finish()
     }
 
     /// The ids of the insights other than summaries, separated by spaces.
@@ -273,6 +295,19 @@ public enum MetricsExport {
     public static func linksCSVRows(_ report: CampaignReport) -> String {
         guard !report.metrics.links.isEmpty else { return "" }
         var o = ExportText(capacity: report.metrics.links.count * 160)
+        writeLinksCSVRows(report, to: &o)
+        return o.finish()
+    }
+
+    /// `linksCSVRows(report)` as UTF-8 bytes, made without a string (nor its validation).
+    public static func linksCSVRowsBytes(_ report: CampaignReport) -> [UInt8] {
+        guard !report.metrics.links.isEmpty else { return [] }
+        var o = ExportText(capacity: report.metrics.links.count * 160)
+        writeLinksCSVRows(report, to: &o)
+        return o.finishBytes()
+    }
+
+    static func writeLinksCSVRows(_ report: CampaignReport, to o: inout ExportText) {
         for link in report.metrics.links {
             let utm = LinkUTM(url: link.url)
             o.csvField(report.campaign.id)
@@ -288,7 +323,6 @@ public enum MetricsExport {
             }
             o.ascii("\r\n")
         }
-        return o.finish()
     }
 
     /// links.csv for these campaigns.

@@ -254,7 +254,7 @@ public struct SiteWriter: Sendable {
         let sharedCopies = (0..<Self.sharedCopies).map { [site = self.site] _ in PageContext.CampaignShared(site: site, root: "../") }
         /// A campaign's part of each export: made now, or the previous build's (by range).
         enum Part: Sendable {
-            case made(json: String, csv: String, links: String)
+            case made(json: [UInt8], csv: [UInt8], links: [UInt8])
             case kept(ManifestEntry)
         }
         var site = Fingerprint()
@@ -284,8 +284,8 @@ public struct SiteWriter: Sendable {
             let html = try renderer.campaignBytes(context, meter: meter)
             try metered(meter, "write pages") { try html.withBytes { try pages.write($0, name: slugs[i] + ".html") } }
             return metered(meter, "exports") {
-                .made(json: MetricsExport.campaignJSON(report), csv: MetricsExport.csvRow(report),
-                      links: MetricsExport.linksCSVRows(report))
+                .made(json: MetricsExport.campaignJSONBytes(report), csv: MetricsExport.csvRowBytes(report),
+                      links: MetricsExport.linksCSVRowsBytes(report))
             }
         }
         /// Appends campaign `i`'s part to each export, in campaign order, and notes where it went.
@@ -294,9 +294,9 @@ public struct SiteWriter: Sendable {
             let jsonAt = json.position, csvAt = csv.position, linksAt = linksCSV.position
             switch part {
             case let .made(object, row, links):
-                try json.append(object)
-                try csv.append(row)
-                try linksCSV.append(links)
+                try object.withUnsafeBufferPointer { try json.append(bytes: $0) }
+                try row.withUnsafeBufferPointer { try csv.append(bytes: $0) }
+                try links.withUnsafeBufferPointer { try linksCSV.append(bytes: $0) }
                 rendered.append(i)
             case let .kept(old):
                 try json.appendOld(old.json)

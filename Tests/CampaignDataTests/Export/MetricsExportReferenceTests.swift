@@ -236,6 +236,10 @@ struct MetricsExportReferenceTests {
             #expect(MetricsExport.campaignJSON(report) == Reference.campaignJSON(report), "\(report.campaign.id)")
             #expect(MetricsExport.csvRow(report) == Reference.csvRow(report), "\(report.campaign.id)")
             #expect(MetricsExport.linksCSVRows(report) == Reference.linksCSVRows(report), "\(report.campaign.id)")
+            // The byte forms the site build writes: the same text, never through a string.
+            #expect(MetricsExport.campaignJSONBytes(report) == Array(Reference.campaignJSON(report).utf8), "\(report.campaign.id)")
+            #expect(MetricsExport.csvRowBytes(report) == Array(Reference.csvRow(report).utf8), "\(report.campaign.id)")
+            #expect(MetricsExport.linksCSVRowsBytes(report) == Array(Reference.linksCSVRows(report).utf8), "\(report.campaign.id)")
         }
     }
 
