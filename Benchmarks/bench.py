@@ -67,6 +67,12 @@ def report(title, ours, peer, peer_name, time_target, memory_target):
     print(f"\n{title}")
     print(f"  funnelmark: median {t1:.2f} s {s1}, peak {m1:.0f} MiB")
     print(f"  {peer_name}: median {t2:.2f} s {s2}, peak {m2:.0f} MiB")
+    if time_target is None:
+        # A peer shown for comparison only: its ratios, no verdict.
+        print(f"  time ratio funnelmark/{peer_name} = {t1 / t2:.3f} (for comparison; not a target)")
+        print(f"  run by run: {[round(a / b, 3) for a, b in zip(s1, s2)]}")
+        print(f"  memory ratio funnelmark/{peer_name} = {m1 / m2:.3f} (for comparison; not a target)")
+        return True
     ok_t, ok_m = t1 <= t2 * time_target, m1 <= m2 * memory_target
     print(f"  time ratio funnelmark/{peer_name} = {t1 / t2:.3f} (target ≤ {time_target:.3f}: {'met' if ok_t else 'NOT met'})")
     # Runs are interleaved, so run i of each ran side by side: their ratios show the spread.
@@ -226,8 +232,10 @@ def bench_site(binary, runs, n=10000):
           f"hugo {page_bytes(os.path.join(hugo_out, 'campaigns', first[:-5], 'index.html'))} bytes")
     ok = report(f"site: {n:,} campaigns, full build vs Hugo on the same Markdown", results["funnelmark"], results["hugo"],
                 "hugo", 1 / 5, 1 / 4)
+    # The lighter site (3 KB pages: less Markdown than Funnelmark's pages hold) is not the
+    # issue's equivalent site, so it gets no verdict: it shows what Hugo costs on less content.
     report(f"site: {n:,} campaigns, full build vs Hugo on the lighter site of hugo_site.py (earlier peer)",
-           results["funnelmark"], results["hugo-light"], "hugo-light", 1 / 5, 1 / 4)
+           results["funnelmark"], results["hugo-light"], "hugo-light", None, None)
 
     # Incremental: change one campaign, rebuild, compare with a full build.
     changed = os.path.join(DATA, f"campaigns{n}-changed")
