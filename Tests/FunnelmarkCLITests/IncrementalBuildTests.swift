@@ -223,4 +223,17 @@ struct IncrementalBuildTests {
             if quiet { #expect(err.value.isEmpty) }
         }
     }
+
+    @Test("a progress line reads done of total, rate and time left, grouped like the reports' counts")
+    func progressLine() {
+        #expect(ProgressLine.line(done: 8192, total: 10000, label: "pages", rate: 12270.6, left: 0.15)
+                == "8,192 of 10,000 pages · 12,270 pages/s · under 1 s left")
+        #expect(ProgressLine.line(done: 512, total: 1_000_000, label: "pages", rate: 900, left: 1110.5)
+                == "512 of 1,000,000 pages · 900 pages/s · 18 min 31 s left")
+        #expect(ProgressLine.line(done: 10000, total: 10000, label: "pages", rate: 12438, left: 0)
+                == "10,000 of 10,000 pages · 12,438 pages/s · done")
+        #expect(ProgressLine.grouped(999) == "999")
+        #expect(ProgressLine.grouped(1000) == "1,000")
+        #expect(ProgressLine.grouped(-1234567) == "-1,234,567")
+    }
 }
