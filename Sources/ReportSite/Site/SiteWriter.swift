@@ -482,55 +482,54 @@ public struct SiteWriter: Sendable {
     /// The manifest: one line per campaign in campaign order (slug, fingerprint, spans of its metrics.json object
     /// metrics.csv row and links.csv rows), then one per month page ("#month", file, fingerprint).
     func manifest(slugs: [String], entries: [ManifestEntry], months: [String: String], siteKey: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64 * slugs.count + 256)
-        func add(_ text: String) {
-            var text = text
-            text.withUTF8 { bytes.append(contentsOf: $0) }
-        }
-        /// `value` in `radix` (10 or 16, lower-case), most significant digit first: the digits are
-        /// made last first into a scratch buffer by constant divisors (a multiply or a shift; a
-        /// divisor known only at run time costs a division per digit).
-        func add(_ value: UInt64, radix: UInt64) {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { scratch in
-                guard let end = scratch.baseAddress.map({ $0 + scratch.count }) else { return }
-                var at = end
-                var rest = value
-                repeat {
-                    let digit: UInt8
-                    if radix == 16 {
-                        digit = UInt8(truncatingIfNeeded: rest & 15)
-                        rest >>= 4
-                    } else {
-                        digit = UInt8(truncatingIfNeeded: rest % 10)
-                        rest /= 10
-                    }
-                    at -= 1
-                    at.pointee = digit < 10 ? 0x30 + digit : 0x57 + digit
-                } while rest > 0
-                bytes.append(contentsOf: UnsafeBufferPointer(start: at, count: end - at))
-            }
-        }
-        /// A span's offset and length, each after a tab.
-        func add(span: Range<Int>) {
-            bytes.append(0x09)
-            add(UInt64(span.lowerBound), radix: 10)
-            bytes.append(0x09)
-            add(UInt64(span.count), radix: 10)
-        }
-        add(Self.manifestVersion + "\n" + siteKey + "\n")
+        // Written into one buffer by plain functions (nested functions appending to a captured
+        // array made every append check exclusive access at run time: 60,000 spans a build).
+        var out = ByteBuffer(capacity: 64 * slugs.count + 256)
+        out.append(Self.manifestVersion + "\n" + siteKey + "\n")
         for k in slugs.indices {
             let e = entries[k]
-            add(slugs[k])
-            bytes.append(0x09)
-            add(e.key, radix: 16)
-            add(span: e.json)
-            add(span: e.csv)
-            add(span: e.links)
-            bytes.append(0x0A)
+            out.append(slugs[k])
+            out.append(0x09)
+            Self.appendDigits(e.key, hex: true, to: &out)
+            Self.appendSpan(e.json, to: &out)
+            Self.appendSpan(e.csv, to: &out)
+            Self.appendSpan(e.links, to: &out)
+            out.append(0x0A)
         }
-        for (file, key) in months.sorted(by: { $0.key < $1.key }) { add("#month\t\(file)\t\(key)\n") }
-        return bytes
+        for (file, key) in months.sorted(by: { $0.key < $1.key }) { out.append("#month\t\(file)\t\(key)\n") }
+        return out.withBytes { Array($0) }
+    }
+
+    /// A span's offset and length, each after a tab.
+    static func appendSpan(_ span: Range<Int>, to out: inout ByteBuffer) {
+        out.append(0x09)
+        appendDigits(UInt64(span.lowerBound), hex: false, to: &out)
+        out.append(0x09)
+        appendDigits(UInt64(span.count), hex: false, to: &out)
+    }
+
+    /// `value` in decimal or lower-case hex, most significant digit first: the digits are made
+    /// last first into a scratch buffer by constant divisors (a multiply or a shift; a divisor
+    /// known only at run time costs a division per digit).
+    static func appendDigits(_ value: UInt64, hex: Bool, to out: inout ByteBuffer) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { scratch in
+            guard let end = scratch.baseAddress.map({ $0 + scratch.count }) else { return }
+            var at = end
+            var rest = value
+            repeat {
+                let digit: UInt8
+                if hex {
+                    digit = UInt8(truncatingIfNeeded: rest & 15)
+                    rest >>= 4
+                } else {
+                    digit = UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+                at -= 1
+                at.pointee = digit < 10 ? 0x30 + digit : 0x57 + digit
+            } while rest > 0
+            out.append(UnsafeBufferPointer(start: at, count: end - at))
+        }
     }
 
     /// What a previous build's manifest holds.

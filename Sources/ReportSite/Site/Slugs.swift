@@ -4,7 +4,8 @@ import CampaignData
 public enum Slugs {
     /// Lower-case ASCII letters, digits and single dashes; at most 64 characters.
     public static func base(_ id: String) -> String {
-        var out = id.utf8.allSatisfy({ $0 < 0x80 }) ? asciiBase(id) : unicodeBase(id)
+        var id = id
+        var out = id.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? asciiBase(bytes) : nil } ?? unicodeBase(id)
         while out.hasSuffix("-") { out.removeLast() }
         if out.isEmpty { out = "campaign" }
         if out.utf8.count <= reservedLength, reserved.contains(out) { out += "-campaign" }
@@ -16,23 +17,33 @@ public enum Slugs {
     /// The longest reserved name's length: a longer slug needs no lookup.
     static let reservedLength = reserved.map(\.utf8.count).max() ?? 0
 
-    /// `base` of an ASCII id, by bytes.
-    static func asciiBase(_ id: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(min(id.utf8.count, 64))
-        var lastDash = true
-        for byte in id.utf8 {
-            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
-                out.append(lower)
-                lastDash = false
-            } else if !lastDash {
-                out.append(UInt8(ascii: "-"))
-                lastDash = true
+    /// `base` of an ASCII id, by bytes: made in a buffer on the stack, one string at the end
+    /// (10,000 ids are turned into file names every build).
+    static func asciiBase(_ id: UnsafeBufferPointer<UInt8>) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { out in
+            var count = 0
+            var lastDash = true
+            for byte in id {
+                let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
+                    out[count] = lower
+                    count += 1
+                    lastDash = false
+                } else if !lastDash {
+                    out[count] = UInt8(ascii: "-")
+                    count += 1
+                    lastDash = true
+                }
+                if count >= 64 { break }
             }
-            if out.count >= 64 { break }
+            return String(decoding: UnsafeBufferPointer(rebasing: out[..<count]), as: UTF8.self)
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `asciiBase` of an ASCII id's string.
+    static func asciiBase(_ id: String) -> String {
+        var id = id
+        return id.withUTF8 { asciiBase($0) }
     }
 
     /// `base` of any id: lower-cased as Unicode first (an id's "K" may become "k").
