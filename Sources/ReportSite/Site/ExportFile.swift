@@ -8,7 +8,7 @@ import Glibc
 /// and copied from here without reading them into strings. Read-only; safe across threads.
 final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
-    /// Open for copying ranges in the kernel (`sendfile`).
+    /// Open for giving copied pages back to the kernel (`dropCached`).
     let fd: Int32
     private let length: Int
 
