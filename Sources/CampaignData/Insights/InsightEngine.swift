@@ -100,7 +100,7 @@ public struct InsightEvaluator: Sendable {
             h = (h ^ v) &* 0x9E37_79B9_7F4A_7C15
             h ^= h >> 32
         }
-        history.forEachPrevious(before: index) { values in
+        history.forEachPreviousInPlace(before: index) { values in
             mix(UInt64(values.count))
             for value in values { mix(value.bitPattern) }
         }
@@ -386,6 +386,37 @@ struct AccountHistory: Sendable {
             m += 1
         }
         return result
+    }
+
+    /// `forEachPrevious`, with each metric's rates lent in place: no slice is made, so nothing is
+    /// retained. The fingerprints of an incremental build read every campaign's history on both
+    /// cores, and the slices' retains of the same few arrays made the two contend for them.
+    func forEachPreviousInPlace(before index: Int, _ body: (UnsafeBufferPointer<Double>) -> Void) {
+        let position: Int? = inputs.withUnsafeBufferPointer { inputs in
+            guard inputs[index].campaign.status == .sent, let time = inputs[index].campaign.sentAt?.epochSeconds else { return nil }
+            return order.withUnsafeBufferPointer { order in
+                var low = 0, high = order.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if order[mid].time < time { low = mid + 1 } else { high = mid }
+                }
+                return low
+            }
+        }
+        rates.withUnsafeBufferPointer { rates in
+            ratesBefore.withUnsafeBufferPointer { ratesBefore in
+                for m in 0..<rates.count {
+                    guard let position else {
+                        body(UnsafeBufferPointer(start: nil, count: 0))
+                        continue
+                    }
+                    let end = ratesBefore[m].withUnsafeBufferPointer { $0[position] }
+                    rates[m].withUnsafeBufferPointer { values in
+                        body(UnsafeBufferPointer(rebasing: values[max(0, end - window)..<end]))
+                    }
+                }
+            }
+        }
     }
 
     /// `body` with each metric's slice of `previous(before:)`, in `AccountMetric.inOrder` order

@@ -236,6 +236,14 @@ public struct SiteWriter: Sendable {
         }
         let oldJSON = old("metrics.json"), oldCSV = old("metrics.csv"), oldLinks = old("links.csv")
         let recycle = previous != nil && ExportWriter.recycles
+        // The previous exports, unretained: both cores check spans in them for every campaign, and
+        // retaining the same three objects each time made them contend for the counts (the
+        // writers below hold them for the whole pass).
+        let oldFiles: OldExports? = if let oldJSON, let oldCSV, let oldLinks {
+            OldExports(json: .passUnretained(oldJSON), csv: .passUnretained(oldCSV), links: .passUnretained(oldLinks))
+        } else {
+            nil
+        }
         let json = try ExportWriter(root + "/metrics.json", old: oldJSON, recycle: recycle)
         let csv = try ExportWriter(root + "/metrics.csv", old: oldCSV, recycle: recycle)
         let linksCSV = try ExportWriter(root + "/links.csv", old: oldLinks, recycle: recycle)
@@ -269,8 +277,14 @@ public struct SiteWriter: Sendable {
                 let key = metered(meter, "fingerprints") {
                     pageFingerprint(reports[i], history: evaluator.historyHash(at: i), slug: slugs[i], site: site)
                 }
-                if let previous, let old = previous[i], old.key == key, let oldJSON, let oldCSV, let oldLinks,
-                   Self.spansHold(old, id: reports[i].campaign.id, json: oldJSON, csv: oldCSV, links: oldLinks) {
+                if let previous, let old = previous[i], old.key == key, let oldFiles,
+                   oldFiles.json._withUnsafeGuaranteedRef({ json in
+                       oldFiles.csv._withUnsafeGuaranteedRef { csv in
+                           oldFiles.links._withUnsafeGuaranteedRef { links in
+                               Self.spansHold(old, id: reports[i].campaign.id, json: json, csv: csv, links: links)
+                           }
+                       }
+                   }) {
                     return (key, old)
                 }
                 return (key, nil)
@@ -357,6 +371,13 @@ public struct SiteWriter: Sendable {
         }
         try json.append(count == 0 ? "]}\n" : "\n]}\n")
         return CampaignPass(entries: entries, rendered: rendered, exports: [json, csv, linksCSV])
+    }
+
+    /// The previous build's three exports, held unretained (see `campaignPass`).
+    struct OldExports: @unchecked Sendable {
+        let json: Unmanaged<MappedFile>
+        let csv: Unmanaged<MappedFile>
+        let links: Unmanaged<MappedFile>
     }
 
     /// What the campaign pass made: the manifest entries, the campaigns it rendered, and the

@@ -48,6 +48,10 @@ struct InsightEngineReferenceTests {
                 for metric in AccountMetric.allCases {
                     #expect(Array(previous[metric]) == Self.referencePrevious(inputs, index, metric, window: window), "\(index) \(metric)")
                 }
+                // The same windows lent in place, metric by metric in `AccountMetric.inOrder` order.
+                var lent: [[Double]] = []
+                history.forEachPreviousInPlace(before: index) { lent.append(Array($0)) }
+                #expect(lent == AccountMetric.inOrder.map { Array(previous[$0]) }, "\(index)")
             }
         }
     }
