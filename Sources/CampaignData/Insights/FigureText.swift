@@ -11,24 +11,27 @@ public enum FigureText {
     /// `5,000`, `1,234,567`, `-12`.
     public static func count(_ value: Int) -> String {
         if value >= 0 && value < 1000 { return String(value) }
-        var text = TextBytes(capacity: 28)
-        writeCount(value, to: &text)
-        return text.string
+        return TextBytes.onStack(capacity: 28) { text in
+            writeCount(value, to: &text)
+            return text.string
+        }
     }
 
     /// A fraction as a percentage: `0.0082` → `0.82%`, `0.214` → `21.4%`.
     /// `distinctFrom` is a fraction the value is compared with; more decimals are used while the two would print alike.
     public static func percent(_ fraction: Double, distinctFrom threshold: Double? = nil) -> String {
-        var text = TextBytes(capacity: 16)
-        writePercent(fraction, distinctFrom: threshold, to: &text)
-        return text.string
+        TextBytes.onStack(capacity: 24) { text in
+            writePercent(fraction, distinctFrom: threshold, to: &text)
+            return text.string
+        }
     }
 
     /// A difference of two fractions in percentage points: `0.0045` → `0.45 points`.
     public static func points(_ fraction: Double) -> String {
-        var text = TextBytes(capacity: 24)
-        writePoints(fraction, to: &text)
-        return text.string
+        TextBytes.onStack(capacity: 24) { text in
+            writePoints(fraction, to: &text)
+            return text.string
+        }
     }
 
     /// A value already in percent, as written in a config or a published table: `0.5` → `0.5%`, `1` → `1%`.
@@ -58,8 +61,10 @@ public enum FigureText {
 
     /// `value` rounded half away from zero to exactly `decimals` decimals.
     public static func fixed(_ value: Double, decimals: Int) -> String {
-        var text = TextBytes(capacity: 24)
-        if writeFixed(value, decimals: decimals, to: &text) { return text.string }
+        let written: String? = TextBytes.onStack(capacity: 32) { text in
+            writeFixed(value, decimals: decimals, to: &text) ? text.string : nil
+        }
+        if let written { return written }
         guard value.isFinite else { return value.isNaN ? "n/a" : (value < 0 ? "-∞" : "∞") }
         // Too large to count in whole units of the last decimal: Swift's shortest form.
         return String(value)
@@ -67,10 +72,11 @@ public enum FigureText {
 
     /// `fixed(value, decimals:)` then `suffix` (`"%"`), made as one string rather than two joined.
     public static func fixed(_ value: Double, decimals: Int, suffix: StaticString) -> String {
-        var text = TextBytes(capacity: 24)
-        guard writeFixed(value, decimals: decimals, to: &text) else { return fixed(value, decimals: decimals) + suffix.description }
-        text.append(suffix)
-        return text.string
+        TextBytes.onStack(capacity: 32) { text in
+            guard writeFixed(value, decimals: decimals, to: &text) else { return fixed(value, decimals: decimals) + suffix.description }
+            text.append(suffix)
+            return text.string
+        }
     }
 
     /// `a`, `a and b`, `a, b and c`.

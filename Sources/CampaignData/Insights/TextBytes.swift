@@ -25,6 +25,24 @@ struct TextBytes {
         }
     }
 
+    /// A text over `stack`, a caller's buffer (see `onStack`): no owner, so never shared.
+    private init(stack: UnsafeMutableBufferPointer<UInt8>) {
+        owner = nil
+        base = stack.baseAddress ?? ByteBuffer.nowhere
+        capacity = stack.baseAddress == nil ? 0 : stack.count
+    }
+
+    /// Runs `body` with an empty text whose first `capacity` bytes are on the stack, so that a
+    /// short figure's text (a count, a percentage, a date: dozens a page) takes no heap buffer;
+    /// it moves to the heap if it grows beyond. The text must not outlive `body` (nor be
+    /// copied and written twice): make its string there.
+    static func onStack<R>(capacity: Int, _ body: (inout TextBytes) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(capacity, 1)) { buffer in
+            var text = TextBytes(stack: buffer)
+            return body(&text)
+        }
+    }
+
     var isEmpty: Bool { count == 0 }
     var last: UInt8? { count == 0 ? nil : base[count - 1] }
 
@@ -139,7 +157,8 @@ struct TextBytes {
     /// Makes the buffer this value's own, with room for `extra` more bytes.
     @inline(__always)
     private mutating func reserve(_ extra: Int) {
-        if count + extra > capacity || !isKnownUniquelyReferenced(&owner) { grow(extra) }
+        // No owner: an empty text (capacity 0, so any byte grows it) or one on the stack (its own).
+        if count + extra > capacity || (owner != nil && !isKnownUniquelyReferenced(&owner)) { grow(extra) }
     }
 
     @inline(never)

@@ -2,16 +2,18 @@
 enum TimestampText {
     /// `2026-06-01T09:00:00+02:00`: exactly `timestamp.rfc3339`.
     static func rfc3339(_ timestamp: Timestamp) -> String {
-        var text = TextBytes(capacity: 25)
-        guard write(timestamp, time: true, to: &text) else { return timestamp.rfc3339 }
-        return text.string
+        let written: String? = TextBytes.onStack(capacity: 32) { text in
+            write(timestamp, time: true, to: &text) ? text.string : nil
+        }
+        return written ?? timestamp.rfc3339
     }
 
     /// `2026-06-01`: the first ten characters of `timestamp.rfc3339`.
     static func date(_ timestamp: Timestamp) -> String {
-        var text = TextBytes(capacity: 10)
-        guard write(timestamp, time: false, to: &text) else { return String(timestamp.rfc3339.prefix(10)) }
-        return text.string
+        let written: String? = TextBytes.onStack(capacity: 16) { text in
+            write(timestamp, time: false, to: &text) ? text.string : nil
+        }
+        return written ?? String(timestamp.rfc3339.prefix(10))
     }
 
     /// Writes the RFC 3339 text (or only its date) for years 0–9999 and offsets under 100 hours,

@@ -139,9 +139,10 @@ extension Timestamp {
         // Years 0–9999 (every real timestamp): written digit by digit into one buffer, which
         // cost a twentieth of putting a dozen small strings together; pages and exports show
         // thousands of these.
-        var text = TextBytes(capacity: 25)
-        if TimestampText.write(self, time: true, to: &text) { return text.asciiString }
-        return rfc3339Padded
+        let written: String? = TextBytes.onStack(capacity: 32) { text in
+            TimestampText.write(self, time: true, to: &text) ? text.asciiString : nil
+        }
+        return written ?? rfc3339Padded
     }
 
     /// `rfc3339` for any year and offset, by padding each field's decimal text.

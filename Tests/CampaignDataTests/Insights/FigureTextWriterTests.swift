@@ -272,4 +272,22 @@ struct TimestampTextTests {
             }
         }
     }
+
+    @Test("a text begun on the stack moves to the heap as it grows, keeping what it had")
+    func stackText() {
+        let short = TextBytes.onStack(capacity: 8) { text in
+            text.append("12,345" as StaticString)
+            return text.string
+        }
+        #expect(short == "12,345")
+        let grown = TextBytes.onStack(capacity: 4) { text in
+            text.append("abc" as StaticString)
+            text.append(" – a sentence well beyond four bytes")
+            text.append(byte: UInt8(ascii: "."))
+            return text.string
+        }
+        #expect(grown == "abc – a sentence well beyond four bytes.")
+        #expect(FigureText.count(-9_223_372_036_854_775_807) == "-9,223,372,036,854,775,807")
+        #expect(FigureText.fixed(8.999e14, decimals: 1, suffix: "%") == "899900000000000.0%")
+    }
 }
