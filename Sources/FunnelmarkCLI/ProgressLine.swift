@@ -1,3 +1,4 @@
+import CampaignData
 import Foundation
 
 /// A one-line progress report on a terminal's stderr: done of total, rate and time left.
@@ -45,14 +46,6 @@ final class ProgressLine: @unchecked Sendable {
         return s < 60 ? "\(s) s" : "\(s / 60) min \(s % 60) s"
     }
 
-    /// `12,270`: digits in groups of three, as the reports write counts.
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = value < 0 ? "-" : ""
-        for (i, digit) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return out
-    }
+    /// `12,270`: grouped as the reports write counts (`FigureText.count`).
+    static func grouped(_ value: Int) -> String { FigureText.count(value) }
 }

@@ -72,15 +72,15 @@ extension MustacheObject {
 
         /// The fields of `keys` that `readable` contains (all of them for more than 64 keys).
         public init(_ keys: Keys, reading readable: ReadableKeys) {
-            var kept: UInt64 = 0
-            var names: [HashedName] = []
-            for (i, name) in keys.names.enumerated() where i >= 64 || readable.contains(name.name) {
-                if i < 64 { kept |= 1 << UInt64(i) }
-                names.append(name)
-            }
-            if keys.count > 64 {
-                kept = ~0
-                names = keys.names
+            var kept: UInt64 = ~0
+            var names = keys.names
+            if keys.count <= 64 {
+                kept = 0
+                names = []
+                for (i, name) in keys.names.enumerated() where readable.contains(name.name) {
+                    kept |= 1 << UInt64(i)
+                    names.append(name)
+                }
             }
             self.keys = Keys(hashed: names)
             self.kept = kept

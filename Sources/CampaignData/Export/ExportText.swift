@@ -20,7 +20,7 @@ struct ExportText: TextOutputStream {
     }
 
     /// The text written.
-    mutating func finish() -> String {
+    func finish() -> String {
         ascii ? pending.asciiString : pending.string
     }
 
@@ -33,12 +33,6 @@ struct ExportText: TextOutputStream {
     private mutating func appendText(_ string: String) {
         ascii = false
         pending.append(string)
-    }
-
-    /// Appends the UTF-8 bytes of text that may go beyond ASCII.
-    private mutating func appendText(_ bytes: [UInt8]) {
-        ascii = false
-        pending.append(bytes)
     }
 
     // MARK: - ASCII pieces

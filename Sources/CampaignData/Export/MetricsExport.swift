@@ -41,20 +41,15 @@ public enum MetricsExport {
 
     /// One campaign's object of the JSON output.
     public static func campaignJSON(_ r: CampaignReport) -> String {
-        var o = ExportText(capacity: 1024 + r.insights.count * 768)
-        writeCampaignJSON(r, to: &o)
-        return o.finish()
+        campaignJSONText(r).finish()
     }
 
     /// `campaignJSON(r)` as UTF-8 bytes, made without a string (nor its validation).
-    public static func campaignJSONBytes(_ r: CampaignReport) -> [UInt8] {
-        var o = ExportText(capacity: 1024 + r.insights.count * 768)
-        writeCampaignJSON(r, to: &o)
-        return o.finishBytes()
-    }
+    public static func campaignJSONBytes(_ r: CampaignReport) -> [UInt8] { campaignJSONText(r).finishBytes() }
 
-    static func writeCampaignJSON(_ r: CampaignReport, to o: inout ExportText) {
+    static func campaignJSONText(_ r: CampaignReport) -> ExportText {
         let c = r.campaign, m = r.metrics
+        var o = ExportText(capacity: 1024 + r.insights.count * 768)
         o.ascii("  {\"id\": ")
         o.jsonString(c.id)
         o.ascii(", \"name\": ")
@@ -109,6 +104,7 @@ public enum MetricsExport {
             o.byte(UInt8(ascii: "}"))
         }
         o.ascii("]}")
+        return o
     }
 
     /// `, "kind": "anomaly", "severity": "warning", "title": `: the members between an insight's id
@@ -236,20 +232,15 @@ public enum MetricsExport {
 
     /// One campaign's line of metrics.csv.
     public static func csvRow(_ r: CampaignReport) -> String {
-        var o = ExportText(capacity: 256)
-        writeCSVRow(r, to: &o)
-        return o.finish()
+        csvRowText(r).finish()
     }
 
     /// `csvRow(r)` as UTF-8 bytes, made without a string (nor its validation).
-    public static func csvRowBytes(_ r: CampaignReport) -> [UInt8] {
-        var o = ExportText(capacity: 256)
-        writeCSVRow(r, to: &o)
-        return o.finishBytes()
-    }
+    public static func csvRowBytes(_ r: CampaignReport) -> [UInt8] { csvRowText(r).finishBytes() }
 
-    static func writeCSVRow(_ r: CampaignReport, to o: inout ExportText) {
+    static func csvRowText(_ r: CampaignReport) -> ExportText {
         let c = r.campaign, m = r.metrics
+        var o = ExportText(capacity: 256)
         o.csvField(c.id)
         o.byte(UInt8(ascii: ","))
         o.csvField(c.displayName)
@@ -273,6 +264,7 @@ public enum MetricsExport {
         o.byte(UInt8(ascii: ","))
         o.insightIDs(r.insights)
         o.ascii("\r\n")
+        return o
     }
 
     /// The ids of the insights other than summaries, separated by spaces.
@@ -294,20 +286,16 @@ public enum MetricsExport {
     /// A campaign's rows of links.csv (none when it has no links).
     public static func linksCSVRows(_ report: CampaignReport) -> String {
         guard !report.metrics.links.isEmpty else { return "" }
-        var o = ExportText(capacity: report.metrics.links.count * 160)
-        writeLinksCSVRows(report, to: &o)
-        return o.finish()
+        return linksCSVText(report).finish()
     }
 
     /// `linksCSVRows(report)` as UTF-8 bytes, made without a string (nor its validation).
     public static func linksCSVRowsBytes(_ report: CampaignReport) -> [UInt8] {
-        guard !report.metrics.links.isEmpty else { return [] }
-        var o = ExportText(capacity: report.metrics.links.count * 160)
-        writeLinksCSVRows(report, to: &o)
-        return o.finishBytes()
+        report.metrics.links.isEmpty ? [] : linksCSVText(report).finishBytes()
     }
 
-    static func writeLinksCSVRows(_ report: CampaignReport, to o: inout ExportText) {
+    static func linksCSVText(_ report: CampaignReport) -> ExportText {
+        var o = ExportText(capacity: report.metrics.links.count * 160)
         for link in report.metrics.links {
             let utm = LinkUTM(url: link.url)
             o.csvField(report.campaign.id)
@@ -323,6 +311,7 @@ public enum MetricsExport {
             }
             o.ascii("\r\n")
         }
+        return o
     }
 
     /// links.csv for these campaigns.

@@ -392,24 +392,13 @@ struct AccountHistory: Sendable {
     /// retained. The fingerprints of an incremental build read every campaign's history on both
     /// cores, and the slices' retains of the same few arrays made the two contend for them.
     func forEachPreviousInPlace(before index: Int, _ body: (UnsafeBufferPointer<Double>) -> Void) {
-        let position: Int? = inputs.withUnsafeBufferPointer { inputs in
-            guard inputs[index].campaign.status == .sent, let time = inputs[index].campaign.sentAt?.epochSeconds else { return nil }
-            return order.withUnsafeBufferPointer { order in
-                var low = 0, high = order.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    if order[mid].time < time { low = mid + 1 } else { high = mid }
-                }
-                return low
-            }
+        guard let position = historyEnd(before: index) else {
+            for _ in 0..<rates.count { body(UnsafeBufferPointer(start: nil, count: 0)) }
+            return
         }
         rates.withUnsafeBufferPointer { rates in
             ratesBefore.withUnsafeBufferPointer { ratesBefore in
                 for m in 0..<rates.count {
-                    guard let position else {
-                        body(UnsafeBufferPointer(start: nil, count: 0))
-                        continue
-                    }
                     let end = ratesBefore[m].withUnsafeBufferPointer { $0[position] }
                     rates[m].withUnsafeBufferPointer { values in
                         body(UnsafeBufferPointer(rebasing: values[max(0, end - window)..<end]))
@@ -422,20 +411,30 @@ struct AccountHistory: Sendable {
     /// `body` with each metric's slice of `previous(before:)`, in `AccountMetric.inOrder` order
     /// (every metric, empty slices included), without making a `PreviousRates`.
     func forEachPrevious(before index: Int, _ body: (ArraySlice<Double>) -> Void) {
-        // Read in place (a copy of the campaign retains and releases each of its strings).
-        guard inputs[index].campaign.status == .sent, let time = inputs[index].campaign.sentAt?.epochSeconds else {
+        guard let position = historyEnd(before: index) else {
             for _ in 0..<rates.count { body([]) }
             return
         }
-        // First position in `order` whose sent_at is not earlier.
-        var low = 0, high = order.count
-        while low < high {
-            let mid = (low + high) / 2
-            if order[mid].time < time { low = mid + 1 } else { high = mid }
-        }
         for m in 0..<rates.count {
-            let end = ratesBefore[m][low]
+            let end = ratesBefore[m][position]
             body(rates[m][max(0, end - window)..<end])
+        }
+    }
+
+    /// The first position in `order` whose sent_at is not earlier than campaign `index`'s, or
+    /// nil when that campaign is not itself sent with a sent_at (it has no history). Read in
+    /// place (a copy of the campaign retains and releases each of its strings).
+    private func historyEnd(before index: Int) -> Int? {
+        inputs.withUnsafeBufferPointer { inputs in
+            guard inputs[index].campaign.status == .sent, let time = inputs[index].campaign.sentAt?.epochSeconds else { return nil }
+            return order.withUnsafeBufferPointer { order in
+                var low = 0, high = order.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if order[mid].time < time { low = mid + 1 } else { high = mid }
+                }
+                return low
+            }
         }
     }
 }
