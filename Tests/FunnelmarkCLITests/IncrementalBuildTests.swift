@@ -206,6 +206,14 @@ struct IncrementalBuildTests {
         let fresh2 = dir.appendingPathComponent("fresh2")
         #expect(run(["build", "--data", data.path, "--out", fresh2.path, "--quiet"]).code == 0)
         #expect(try snapshot(out) == snapshot(fresh2))
+
+        // A month page deleted from the output is made again, though its campaigns kept their
+        // fingerprints; the others stay as they were.
+        try FileManager.default.removeItem(at: months.appendingPathComponent("2020-06.html"))
+        #expect(run(["build", "--data", data.path, "--out", out.path, "--quiet"]).code == 0)
+        let afterDelete = try inodes()
+        #expect(Set(afterMove.keys.filter { afterMove[$0] != afterDelete[$0] }) == ["2020-06.html"])
+        #expect(try snapshot(out) == snapshot(fresh2))
     }
 
     @Test("progress goes to a terminal's stderr only, never with --quiet")

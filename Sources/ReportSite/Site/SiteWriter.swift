@@ -152,10 +152,12 @@ public struct SiteWriter: Sendable {
             clock.lap("campaigns")
             let months = try overview.wait()
             let monthKeys = months.indices.map { monthFingerprint(months, at: $0, slugs: slugs, entries: pass.entries, siteKey: siteKey) }
-            // A month page whose campaigns all kept their fingerprints is kept too.
+            // A month page whose campaigns all kept their fingerprints is kept too, if it is
+            // still there (one listing of the folder, not a path lookup per month).
+            let monthFiles = previousBuild == nil ? [] : fileNames(in: out.path + "/months", expecting: months.count) ?? []
             let changedMonths = months.indices.filter { p in
                 guard let old = previousBuild?.months[months[p].fileName], old == monthKeys[p] else { return true }
-                return access(out.path + "/" + months[p].fileName, F_OK) != 0
+                return !monthFiles.contains(months[p].key + ".html")
             }
             if previous != nil, !changedMonths.isEmpty {
                 try FileManager.default.createDirectory(atPath: staging.path + "/months", withIntermediateDirectories: true)
