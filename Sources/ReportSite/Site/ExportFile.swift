@@ -11,6 +11,9 @@ final class MappedFile: @unchecked Sendable {
     /// Open for giving copied pages back to the kernel (`dropCached`).
     let fd: Int32
     private let length: Int
+    /// Whether `release()` has run (under `lock`).
+    private var released = false
+    private let lock = Lock()
 
     /// - Parameter populate: map every page now (one call, rather than a fault per page on first
     ///   read): for a file about to be read all over, mapped on a thread that has time.
@@ -28,7 +31,17 @@ final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: base, count: length)
     }
 
-    deinit {
+    deinit { release() }
+
+    /// Unmaps and closes the file now (once): nothing may read `bytes` after it. Closing the
+    /// last descriptor of a file already unlinked frees its blocks, which on a file system
+    /// mounted with `discard` waits for the disk (15-18 ms for a 52 MB export here).
+    func release() {
+        let first = lock.withLock {
+            defer { released = true }
+            return !released
+        }
+        guard first else { return }
         munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), length)
         close(fd)
     }
@@ -115,6 +128,9 @@ final class ExportWriter: @unchecked Sendable {
 
     /// Whether the previous file's pages are given back as they are copied (`MappedFile.dropCached`).
     private let recycle: Bool
+
+    /// The previous build's file this export copies from, if any.
+    var previousFile: MappedFile? { old }
 
     /// - Parameter recycle: give the previous file's cached pages back as they are copied; only
     ///   when they are clean (`recycles`).
