@@ -53,21 +53,19 @@ def median_runs(runs, label, cmds, before=None, warmup=0):
     run of each tool pays for memory and caches the next ones find ready: on 2026-12-04 it took
     1.64 s against 0.87–1.15 s for Funnelmark, 8.49 s against 4.62–5.33 s for Hugo); returns
     {name: (median s, median MiB, all s)}."""
-    for i in range(warmup):
-        for name, cmd in cmds.items():
-            if before:
-                before(name)
-            command = cmd["argv"]() if callable(cmd["argv"]) else cmd["argv"]
-            seconds, _ = measure(command, stdout=cmd.get("stdout_file") and open(cmd["stdout_file"], "wb"), cwd=cmd.get("cwd"))
-            print(f"  {label} warm-up {i + 1}: {name} {seconds:.2f} s (not counted)", flush=True)
     samples = {name: [] for name in cmds}
-    for i in range(runs):
+    # Rounds below 0 are the warm-up: run the same way, not counted.
+    for i in range(-warmup, runs):
         for name, cmd in cmds.items():
             if before:
                 before(name)
             command = cmd["argv"]() if callable(cmd["argv"]) else cmd["argv"]
-            samples[name].append(measure(command, stdout=cmd.get("stdout_file") and open(cmd["stdout_file"], "wb"), cwd=cmd.get("cwd")))
-            print(f"  {label} run {i + 1}: {name} {samples[name][-1][0]:.2f} s, {samples[name][-1][1]:.0f} MiB", flush=True)
+            seconds, mib = measure(command, stdout=cmd.get("stdout_file") and open(cmd["stdout_file"], "wb"), cwd=cmd.get("cwd"))
+            if i < 0:
+                print(f"  {label} warm-up {i + warmup + 1}: {name} {seconds:.2f} s (not counted)", flush=True)
+                continue
+            samples[name].append((seconds, mib))
+            print(f"  {label} run {i + 1}: {name} {seconds:.2f} s, {mib:.0f} MiB", flush=True)
     return {name: (statistics.median(s for s, _ in v), statistics.median(m for _, m in v), [round(s, 2) for s, _ in v])
             for name, v in samples.items()}
 
