@@ -116,6 +116,62 @@ struct IncrementalBuildTests {
         #expect(try snapshot(out) == snapshot(fresh))
     }
 
+    @Test("the exports are updated in place, unless linked elsewhere or their campaigns moved in the list; each time the result equals a full build")
+    func exportsInPlace() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        /// 40 campaigns in the order of `order`, with the names `names` gives (else "Campaign i").
+        func data(_ name: String, order: [Int] = Array(0..<40), names: [Int: String] = [:]) throws -> URL {
+            let folder = dir.appendingPathComponent(name)
+            let list = order.map { i in
+                let name = names[i] ?? "Campaign \(i)"
+                return #"{"id": "c-\#(i)", "name": "\#(name)", "status": "sent", "#
+                    + #""sent_at": "2026-0\#(1 + i % 9)-1\#(i % 10)T09:00:00Z", "#
+                    + #""counts": {"sent": \#(1000 + i), "delivered": \#(980 + i), "unique_opens": \#(300 + i)}, "#
+                    + #""links": [{"url": "https://example.com/\#(i)", "clicks": 5, "unique_clicks": 4}]}"#
+            }
+            try write("{\"campaigns\": [\n" + list.joined(separator: ",\n") + "\n]}\n", to: folder.appendingPathComponent("campaigns.json"))
+            return folder
+        }
+        let out = dir.appendingPathComponent("site")
+        func inode(_ name: String) throws -> Int? {
+            try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(name).path)[.systemFileNumber] as? Int
+        }
+        func matchesFullBuild(_ data: URL, _ label: String) throws {
+            let fresh = dir.appendingPathComponent("fresh-" + label)
+            #expect(run(["build", "--data", data.path, "--out", fresh.path, "--quiet"]).code == 0)
+            #expect(try snapshot(out) == snapshot(fresh), "\(label)")
+        }
+        #expect(run(["build", "--data", try data("first").path, "--out", out.path, "--quiet"]).code == 0)
+        let exports = ["metrics.json", "metrics.csv", "links.csv"]
+        let first = try exports.map(inode)
+
+        // Longer and shorter names, and a campaign dropped: ranges move right and left.
+        var order = Array(0..<40)
+        order.remove(at: 25)
+        let second = try data("second", order: order, names: [3: "Campaign three, renamed longer", 17: "C17"])
+        #expect(run(["build", "--data", second.path, "--out", out.path, "--quiet"]).code == 0)
+        #expect(try exports.map(inode) == first)
+        try matchesFullBuild(second, "second")
+
+        // metrics.csv has a second name (a backup by hard link): it is written whole, the backup kept.
+        let backup = dir.appendingPathComponent("backup.csv")
+        #expect(link(out.appendingPathComponent("metrics.csv").path, backup.path) == 0)
+        let saved = try Data(contentsOf: backup)
+        let third = try data("third", order: order, names: [3: "Campaign three, renamed longer", 17: "C17", 30: "Thirty"])
+        #expect(run(["build", "--data", third.path, "--out", out.path, "--quiet"]).code == 0)
+        #expect(try inode("metrics.csv") != first[1])
+        #expect(try inode("metrics.json") == first[0])
+        #expect(try Data(contentsOf: backup) == saved)
+        try matchesFullBuild(third, "third")
+
+        // Two campaigns swap places in the list: their kept ranges are out of order.
+        order.swapAt(5, 30)
+        let fourth = try data("fourth", order: order, names: [3: "Campaign three, renamed longer", 17: "C17", 30: "Thirty"])
+        #expect(run(["build", "--data", fourth.path, "--out", out.path, "--quiet"]).code == 0)
+        try matchesFullBuild(fourth, "fourth")
+    }
+
     @Test("a template change rebuilds every page; --full always does")
     func fullRebuilds() throws {
         let dir = try temporaryDirectory()

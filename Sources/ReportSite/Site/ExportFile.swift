@@ -108,10 +108,21 @@ final class MappedFile: @unchecked Sendable {
 /// The writes themselves run in order on a queue of the writer's own, so the kernel copies an
 /// export while the caller goes on (fingerprinting, the overview, the other exports); a failed
 /// write is reported by the next `append` or by `close`, which waits for every write.
+///
+/// A deferred writer (an incremental build's) writes nothing at first: it keeps the new file as
+/// a list of pieces, so that the build can update the previous file in place when it commits
+/// (`InPlaceEdit`), moving only what shifted. Once its new bytes pass a limit it starts
+/// writing its file after all; `writeStaged()` does so when the file cannot be updated in place.
 final class ExportWriter: @unchecked Sendable {
     let path: String
-    private let file: OpenFile
+    /// The staged file, once writing has started.
+    private var file: OpenFile?
     private let old: MappedFile?
+    /// While deferred: the new file so far, as pieces not written anywhere.
+    private(set) var plan: [ExportPiece]?
+    private var planNewBytes = 0
+    /// New bytes a deferred writer holds at most before it starts writing its file.
+    private let planLimit: Int
     private let queue: DispatchQueue
     private let lock = Lock()
     /// The first failed write (set on the queue, read under `lock`).
@@ -132,13 +143,22 @@ final class ExportWriter: @unchecked Sendable {
     /// The previous build's file this export copies from, if any.
     var previousFile: MappedFile? { old }
 
-    /// - Parameter recycle: give the previous file's cached pages back as they are copied; only
-    ///   when they are clean (`recycles`).
-    init(_ path: String, old: MappedFile?, runLimit: Int = 8 << 20, recycle: Bool = false) throws {
+    /// - Parameters:
+    ///   - recycle: give the previous file's cached pages back as they are copied; only when
+    ///     they are clean (`recycles`).
+    ///   - deferred: keep the new file as pieces (see the type's notes); only with an `old` file.
+    ///   - planLimit: the new bytes a deferred writer holds at most before it starts writing.
+    init(_ path: String, old: MappedFile?, runLimit: Int = 8 << 20, recycle: Bool = false, deferred: Bool = false,
+         planLimit: Int = 8 << 20) throws {
         self.path = path
-        file = try OpenFile(path)
+        if deferred, old != nil {
+            plan = []
+        } else {
+            file = try OpenFile(path)
+        }
         self.old = old
         self.runLimit = max(1, runLimit)
+        self.planLimit = planLimit
         self.recycle = recycle
         queue = DispatchQueue(label: "funnelmark.export")
         buffer.reserveCapacity(Self.bufferLimit)
@@ -181,13 +201,41 @@ final class ExportWriter: @unchecked Sendable {
         run = range
     }
 
-    /// Writes what is pending and waits for every write; throws the first failure.
+    /// Writes what is pending and waits for every write; throws the first failure. A writer
+    /// still deferred only completes its plan.
     func close() throws {
         try flushRun()
         try flushBuffer()
+        guard plan == nil, let file else { return }
         queue.sync {}
         if let failure = lock.withLock({ failure }) { throw failure }
         try file.close()
+    }
+
+    /// Writes a deferred writer's file after all (when it cannot be updated in place).
+    func writeStaged() throws {
+        guard plan != nil else { return }
+        try startWriting()
+        try close()
+    }
+
+    /// Opens the staged file and queues the plan's pieces into it; the writer writes as it goes from now on.
+    private func startWriting() throws {
+        guard let pieces = plan, let old else { return }
+        let file = try OpenFile(path)
+        self.file = file
+        plan = nil
+        for piece in pieces {
+            switch piece {
+            case let .old(range):
+                try submit { [recycle] in
+                    try file.copy(range, from: old)
+                    if recycle { old.dropCached(range) }
+                }
+            case let .new(bytes):
+                try submit { try bytes.withUnsafeBytes { try file.write(raw: $0) } }
+            }
+        }
     }
 
     private func flushRun() throws {
@@ -195,9 +243,18 @@ final class ExportWriter: @unchecked Sendable {
         run = nil
         try flushBuffer()
         if !current.isEmpty {
-            try submit { [file, recycle] in
-                try file.copy(current, from: old)
-                if recycle { old.dropCached(current) }
+            if plan != nil {
+                // Pieces the run limit split are one piece here.
+                if case let .old(last)? = plan?.last, last.upperBound == current.lowerBound {
+                    plan![plan!.count - 1] = .old(last.lowerBound..<current.upperBound)
+                } else {
+                    plan!.append(.old(current))
+                }
+            } else if let file {
+                try submit { [recycle] in
+                    try file.copy(current, from: old)
+                    if recycle { old.dropCached(current) }
+                }
             }
         }
         let pending = tail
@@ -207,10 +264,19 @@ final class ExportWriter: @unchecked Sendable {
 
     private func flushBuffer() throws {
         guard !buffer.isEmpty else { return }
+        if plan != nil {
+            // Exactly sized: the buffer keeps its capacity for what comes next.
+            plan!.append(.new(Array(buffer)))
+            planNewBytes += buffer.count
+            buffer.removeAll(keepingCapacity: true)
+            if planNewBytes > planLimit { try startWriting() }
+            return
+        }
         let bytes = buffer
         buffer = []
         buffer.reserveCapacity(Self.bufferLimit)
-        try submit { [file] in try bytes.withUnsafeBytes { try file.write(raw: $0) } }
+        guard let file else { return }
+        try submit { try bytes.withUnsafeBytes { try file.write(raw: $0) } }
     }
 
     /// Queues a write after the earlier ones; a failure so far is thrown here.
