@@ -795,7 +795,7 @@ extension ByteCursor {
         }
         // Not all whitespace: plainly so when it starts with a visible ASCII character.
         guard let id, let status, idStartsVisible || !id.trimmingWhitespace.isEmpty else { throw GiveUp() }
-        var campaign = Campaign(id: id, name: name, subject: subject, preheader: preheader, fromName: fromName, fromEmail: fromEmail,
+        let campaign = Campaign(id: id, name: name, subject: subject, preheader: preheader, fromName: fromName, fromEmail: fromEmail,
                                 status: status, audience: audience, scheduledAt: scheduledAt, sentAt: sentAt, completedAt: completedAt,
                                 tags: tags, utm: utm, counts: counts, links: links)
         return (campaign, position, start..<index)

@@ -51,8 +51,9 @@ public struct SiteWriter: Sendable {
     public var stageTimer: (@Sendable (String, Double) -> Void)?
     /// Sums the CPU time of the per-campaign work by stage (for FUNNELMARK_TIMINGS).
     public var meter: StageMeter?
-    /// The previous build's manifest, being read while the data loads (`readPreviousBuild()`).
-    private var previousRead: BackgroundTask<PreviousBuild?>?
+    /// The output folder's lock and the previous build's manifest, being taken and read while
+    /// the data loads (`readPreviousBuild()`).
+    private var previousRead: BackgroundTask<(lock: FolderLock?, build: PreviousBuild?)>?
 
     /// Built-in assets, by their name under Assets/.
     public static let assetNames = ["style.css", "favicon.svg"]
@@ -108,11 +109,18 @@ public struct SiteWriter: Sendable {
         let reports = dataset.reports
         let slugs = Slugs.assign(reports.map(\.campaign.id))
         let siteKey = siteFingerprint(config: dataset.insightEvaluator.config)
-        var previousBuild: PreviousBuild?
-        if allowIncremental && exists {
-            let read = if let previousRead { try? previousRead.wait() } else { readManifest(in: out.path) }
-            previousBuild = read?.siteKey == siteKey ? read : nil
+        // The output folder is locked from the reading of the previous build to the end (see
+        // `FolderLock`); the previous build is read under the lock.
+        var lock: FolderLock?
+        var read: PreviousBuild?
+        if let previousRead, let done = try? previousRead.wait() {
+            (lock, read) = done
+        } else if exists {
+            lock = FolderLock(out.path)
+            read = allowIncremental ? readManifest(in: out.path) : nil
         }
+        defer { withExtendedLifetime(lock) {} }
+        let previousBuild = allowIncremental && read?.siteKey == siteKey ? read : nil
         let matched = previousBuild?.match(slugs)
         let previous = matched?.entries
 
@@ -176,11 +184,12 @@ public struct SiteWriter: Sendable {
 
             if previous != nil {
                 // An export kept as pieces is updated in place if its previous file allows it
-                // (the room it needs is taken now); otherwise it is written beside the pages.
+                // (the room it needs is taken now) and the folder is locked against other
+                // builds; otherwise it is written beside the pages.
                 var edits: [InPlaceEdit] = []
                 for (export, name) in zip(pass.exports, Self.exportNames) {
                     guard let pieces = export.plan, let old = export.previousFile else { continue }
-                    if let edit = InPlaceEdit(out.path + "/" + name, pieces: pieces, old: old) {
+                    if lock != nil, let edit = InPlaceEdit(out.path + "/" + name, pieces: pieces, old: old) {
                         edits.append(edit)
                     } else {
                         try export.writeStaged()
@@ -216,15 +225,17 @@ public struct SiteWriter: Sendable {
     ///
     /// The previous exports are mapped then too, every page at once: an incremental build reads
     /// each campaign's spans in them (10,000 campaigns' first reads were a page fault each, on
-    /// the build's critical path).
+    /// the build's critical path). The output folder is locked first (`FolderLock`): a build
+    /// into it still running is waited for.
     public mutating func readPreviousBuild() {
         let directory = URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
         previousRead = BackgroundTask { [self] in
-            guard var build = readManifest(in: directory) else { return nil }
+            let lock = FolderLock(directory)
+            guard lock != nil, var build = readManifest(in: directory) else { return (lock, nil) }
             for name in Self.exportNames {
                 if let file = MappedFile(directory + "/" + name, populate: true) { build.exports[name] = file }
             }
-            return build
+            return (lock, build)
         }
     }
 
@@ -784,6 +795,36 @@ final class BackgroundTask<T: Sendable>: @unchecked Sendable {
         }
         return try result!.get()
     }
+}
+
+/// An exclusive lock (`flock`) on an output folder, which a build holds from reading the
+/// previous build to its end: two builds into one folder take turns, so that neither updates
+/// in place an export the other has mapped and planned from. Released when it goes, or with
+/// the process.
+final class FolderLock: @unchecked Sendable {
+    private let fd: Int32
+
+    /// Locks the folder at `path`, waiting while another build holds it; nil if there is no
+    /// folder or it cannot be locked. A folder replaced while this waited (a full build puts
+    /// a new one in place) is locked in its turn.
+    init?(_ path: String) {
+        while true {
+            let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            var result: Int32
+            repeat { result = flock(fd, LOCK_EX) } while result != 0 && errno == EINTR
+            var locked = stat(), now = stat()
+            if result == 0, fstat(fd, &locked) == 0, stat(path, &now) == 0,
+               locked.st_dev == now.st_dev, locked.st_ino == now.st_ino {
+                self.fd = fd
+                return
+            }
+            close(fd)
+            if result != 0 { return nil }
+        }
+    }
+
+    deinit { close(fd) }
 }
 
 /// The names in a folder (one listing instead of a check per file), nil if it cannot be read.
