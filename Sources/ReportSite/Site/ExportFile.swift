@@ -228,13 +228,21 @@ final class ExportWriter: @unchecked Sendable {
         for piece in pieces {
             switch piece {
             case let .old(range):
-                try submit { [recycle] in
-                    try file.copy(range, from: old)
-                    if recycle { old.dropCached(range) }
+                // A plan's range can be most of the file: copied in runs, as it would have been.
+                for start in stride(from: range.lowerBound, to: range.upperBound, by: runLimit) {
+                    try submitCopy(start..<min(range.upperBound, start + runLimit), from: old, into: file)
                 }
             case let .new(bytes):
                 try submit { try bytes.withUnsafeBytes { try file.write(raw: $0) } }
             }
+        }
+    }
+
+    /// Queues the copy of `range` of the old file, its cached pages given back after if `recycle`.
+    private func submitCopy(_ range: Range<Int>, from old: MappedFile, into file: OpenFile) throws {
+        try submit { [recycle] in
+            try file.copy(range, from: old)
+            if recycle { old.dropCached(range) }
         }
     }
 
@@ -251,10 +259,7 @@ final class ExportWriter: @unchecked Sendable {
                     plan!.append(.old(current))
                 }
             } else if let file {
-                try submit { [recycle] in
-                    try file.copy(current, from: old)
-                    if recycle { old.dropCached(current) }
-                }
+                try submitCopy(current, from: old, into: file)
             }
         }
         let pending = tail

@@ -204,7 +204,7 @@ struct ExportWriterTests {
         try Data(old).write(to: folder.appendingPathComponent("old"))
         let mapped = try #require(MappedFile(folder.appendingPathComponent("old").path))
         let staged = folder.appendingPathComponent("staged")
-        let writer = try ExportWriter(staged.path, old: mapped, deferred: true, planLimit: limit)
+        let writer = try ExportWriter(staged.path, old: mapped, runLimit: 4, deferred: true, planLimit: limit)
         try writer.appendOld(0..<6)
         try writer.append("changed,")
         try writer.appendOld(13..<19)
