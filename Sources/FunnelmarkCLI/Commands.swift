@@ -64,6 +64,7 @@ enum Commands {
         var writer = SiteWriter(outputDirectory: out, renderer: renderer, site: site,
                                 stampIsInput: environment["SOURCE_DATE_EPOCH"] != nil)
         let full = args.flags.contains("--full")
+        if !quiet { writer.waiting = { console.err("Waiting for another build into \(out)/ to finish…\n") } }
         if !full { writer.readPreviousBuild() }
         let dataset = try loadDataset(args, command: "build", console: console)
         if timings { console.err("stage load+insights: \(Int(Date().timeIntervalSince(started) * 1000)) ms\n") }

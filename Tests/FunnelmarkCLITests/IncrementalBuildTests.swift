@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FunnelmarkCLI
+@testable import ReportSite
 
 @Suite("incremental rebuilds and progress")
 struct IncrementalBuildTests {
@@ -170,6 +171,31 @@ struct IncrementalBuildTests {
         let fourth = try data("fourth", order: order, names: [3: "Campaign three, renamed longer", 17: "C17", 30: "Thirty"])
         #expect(run(["build", "--data", fourth.path, "--out", out.path, "--quiet"]).code == 0)
         try matchesFullBuild(fourth, "fourth")
+    }
+
+    @Test("a build into a folder another build holds waits for it, and says so unless --quiet")
+    func waitsForAnotherBuild() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("site")
+        #expect(run(["build", "--data", Self.examples.path, "--out", out.path, "--quiet"]).code == 0)
+        let changed = try changedExamples(in: dir)
+        for quiet in [false, true] {
+            var other = FolderLock(out.path)
+            #expect(other != nil)
+            let result = Capture(), done = DispatchSemaphore(value: 0)
+            Thread {
+                let r = run(["build", "--data", changed.path, "--out", out.path] + (quiet ? ["--quiet"] : []))
+                result.append("\(r.code)\n" + r.stderr)
+                done.signal()
+            }.start()
+            #expect(done.wait(timeout: .now() + 1) == .timedOut)
+            other = nil
+            #expect(done.wait(timeout: .now() + 60) == .success)
+            let said = result.value
+            #expect(said.hasPrefix("0\n"), "\(said)")
+            #expect(said.contains("Waiting for another build into \(out.path)/ to finish") == !quiet, "\(said)")
+        }
     }
 
     @Test("a template change rebuilds every page; --full always does")

@@ -51,6 +51,9 @@ public struct SiteWriter: Sendable {
     public var stageTimer: (@Sendable (String, Double) -> Void)?
     /// Sums the CPU time of the per-campaign work by stage (for FUNNELMARK_TIMINGS).
     public var meter: StageMeter?
+    /// Called once if another build holds the output folder, before this one waits for it
+    /// (`FolderLock`); set it before `readPreviousBuild()`.
+    public var waiting: (@Sendable () -> Void)?
     /// The output folder's lock and the previous build's manifest, being taken and read while
     /// the data loads (`readPreviousBuild()`).
     private var previousRead: BackgroundTask<(lock: FolderLock?, build: PreviousBuild?)>?
@@ -116,7 +119,7 @@ public struct SiteWriter: Sendable {
         if let previousRead, let done = try? previousRead.wait() {
             (lock, read) = done
         } else if exists {
-            lock = FolderLock(out.path)
+            lock = FolderLock(out.path, waiting: waiting)
             read = allowIncremental ? readManifest(in: out.path) : nil
         }
         defer { withExtendedLifetime(lock) {} }
@@ -230,7 +233,7 @@ public struct SiteWriter: Sendable {
     public mutating func readPreviousBuild() {
         let directory = URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
         previousRead = BackgroundTask { [self] in
-            let lock = FolderLock(directory)
+            let lock = FolderLock(directory, waiting: waiting)
             guard lock != nil, var build = readManifest(in: directory) else { return (lock, nil) }
             for name in Self.exportNames {
                 if let file = MappedFile(directory + "/" + name, populate: true) { build.exports[name] = file }
@@ -804,15 +807,20 @@ final class BackgroundTask<T: Sendable>: @unchecked Sendable {
 final class FolderLock: @unchecked Sendable {
     private let fd: Int32
 
-    /// Locks the folder at `path`, waiting while another build holds it; nil if there is no
-    /// folder or it cannot be locked. A folder replaced while this waited (a full build puts
-    /// a new one in place) is locked in its turn.
-    init?(_ path: String) {
+    /// Locks the folder at `path`, waiting while another build holds it (`waiting` is called
+    /// once first); nil if there is no folder or it cannot be locked. A folder replaced while
+    /// this waited (a full build puts a new one in place) is locked in its turn.
+    init?(_ path: String, waiting: (() -> Void)? = nil) {
+        var told = false
         while true {
             let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else { return nil }
-            var result: Int32
-            repeat { result = flock(fd, LOCK_EX) } while result != 0 && errno == EINTR
+            var result = flock(fd, LOCK_EX | LOCK_NB)
+            if result != 0, errno == EWOULDBLOCK {
+                if !told { waiting?() }
+                told = true
+                repeat { result = flock(fd, LOCK_EX) } while result != 0 && errno == EINTR
+            }
             var locked = stat(), now = stat()
             if result == 0, fstat(fd, &locked) == 0, stat(path, &now) == 0,
                locked.st_dev == now.st_dev, locked.st_ino == now.st_ino {
