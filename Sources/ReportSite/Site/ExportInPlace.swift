@@ -31,6 +31,8 @@ enum ExportPiece: Sendable, Equatable {
 final class InPlaceEdit {
     let path: String
     let pieces: [ExportPiece]
+    /// Where each piece lands in the new file.
+    private let positions: [Int]
     let oldLength: Int
     let newLength: Int
     private var fd: Int32
@@ -46,8 +48,11 @@ final class InPlaceEdit {
         guard fd >= 0 else { return nil }
         var file = stat(), mapped = stat()
         let length = old.bytes.count
+        var positions: [Int] = []
+        positions.reserveCapacity(pieces.count)
         var newLength = 0
         for piece in pieces {
+            positions.append(newLength)
             switch piece {
             case let .old(range): newLength += range.count
             case let .new(bytes): newLength += bytes.count
@@ -70,6 +75,7 @@ final class InPlaceEdit {
         }
         self.path = path
         self.pieces = pieces
+        self.positions = positions
         self.fd = fd
         oldLength = length
         self.newLength = newLength
@@ -88,16 +94,6 @@ final class InPlaceEdit {
     /// new bytes, whose places no range still to be read covers. Each range is moved a chunk at
     /// a time through a buffer, from the end that cannot overwrite what it has still to read.
     func apply() throws {
-        var positions: [Int] = []
-        positions.reserveCapacity(pieces.count)
-        var at = 0
-        for piece in pieces {
-            positions.append(at)
-            switch piece {
-            case let .old(range): at += range.count
-            case let .new(bytes): at += bytes.count
-            }
-        }
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.chunk, alignment: 4096)
         defer { buffer.deallocate() }
         for (k, piece) in pieces.enumerated() {

@@ -189,11 +189,11 @@ public struct SiteWriter: Sendable {
                 // An export kept as pieces is updated in place if its previous file allows it
                 // (the room it needs is taken now) and the folder is locked against other
                 // builds; otherwise it is written beside the pages.
-                var edits: [InPlaceEdit] = []
+                var edits: [(name: String, edit: InPlaceEdit)] = []
                 for (export, name) in zip(pass.exports, Self.exportNames) {
                     guard let pieces = export.plan, let old = export.previousFile else { continue }
                     if lock != nil, let edit = InPlaceEdit(out.path + "/" + name, pieces: pieces, old: old) {
-                        edits.append(edit)
+                        edits.append((name, edit))
                     } else {
                         try export.writeStaged()
                     }
@@ -715,12 +715,12 @@ public struct SiteWriter: Sendable {
     /// exports updated in place. The previous manifest goes first and the new one last, so a
     /// commit cut short leaves no manifest, and the next build is a full one.
     func commitIncremental(staging: URL, into out: URL, rendered: [String], removed: Set<String>, months: [String],
-                           renderedMonths: [String], edits: [InPlaceEdit] = []) throws {
-        let edited = Set(edits.map { String($0.path.dropFirst(out.path.count + 1)) })
+                           renderedMonths: [String], edits: [(name: String, edit: InPlaceEdit)] = []) throws {
+        let edited = Set(edits.map(\.name))
         var moves = rendered.map { "campaigns/\($0).html" }
         moves += ["index.html"] + Self.exportNames.filter { !edited.contains($0) } + renderedMonths
         unlink(out.path + "/" + Self.manifestPath)
-        for edit in edits { try edit.apply() }
+        for (_, edit) in edits { try edit.apply() }
         let fm = FileManager.default
         // Drop the month pages no longer needed.
         let keep = Set(months)

@@ -6,8 +6,7 @@ import Testing
 struct ExportWriterTests {
     @Test("whatever pieces come in, the file holds exactly their bytes in order", arguments: 0..<40)
     func piecesInOrder(seed: Int) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-writer-\(getpid())-\(seed)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try ShareFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
         func next(_ n: Int) -> Int {
@@ -54,8 +53,7 @@ struct ExportWriterTests {
 
     @Test("a large old file copied in runs, its pages given back as they go, comes out whole")
     func recycledPages() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-recycle-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try ShareFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         // 1 MB of numbered lines, several pages each run.
         let old = Array((0..<40_000).map { "line \($0)\n" }.joined().utf8)
@@ -102,8 +100,7 @@ struct ExportWriterTests {
 
     @Test("an incremental build's pieces, applied to the old file in place, make exactly the new file", arguments: 0..<60)
     func inPlace(seed: Int) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-in-place-\(getpid())-\(seed)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try ShareFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         var next = Draw(seed)
         let old = Self.oldFile(&next)
@@ -149,8 +146,7 @@ struct ExportWriterTests {
 
     @Test("ranges moved further than one chunk, left and right, arrive whole", arguments: [-70_001, -3, 5, 300_007])
     func longMoves(shift: Int) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-long-moves-\(getpid())-\(shift)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try ShareFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         // About 1.6 MB: numbered lines, so any misplaced chunk shows.
         let old = Array((0..<150_000).map { "line \($0)\n" }.joined().utf8)
@@ -169,8 +165,7 @@ struct ExportWriterTests {
 
     @Test("a file linked elsewhere, replaced since it was mapped, or with ranges out of order is not edited in place")
     func notInPlace() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-not-in-place-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try ShareFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let old = Array("0123456789abcdefghij".utf8)
         let oldURL = folder.appendingPathComponent("old")
@@ -197,8 +192,7 @@ struct ExportWriterTests {
     @Test("a deferred writer past its limit of new bytes writes its file after all, and writeStaged writes one still deferred",
           arguments: [8, 1 << 20])
     func deferredWrites(limit: Int) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-deferred-\(getpid())-\(limit)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try ShareFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let old = Array("first,second,third,".utf8)
         try Data(old).write(to: folder.appendingPathComponent("old"))
