@@ -10,8 +10,13 @@ BIN         = .build/$(CONFIG)/funnelmark
 BUILD       = $(SWIFT) build -c $(CONFIG) --static-swift-stdlib
 APT_GET     = DEBIAN_FRONTEND=noninteractive apt-get
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-export MUSTACHE_SPEC_DIR ?= $(abspath ../shared/conformance/mustache)
-export ESP_SAMPLES_DIR   ?= $(abspath ../shared/conformance/esp)
+# The public conformance data lies in shared/ beside the project; a clone made elsewhere (say
+# in /tmp) looks beside the checkout it was cloned from. Missing, the spec tests fail and say
+# where they looked.
+ORIGIN     := $(shell git config --get remote.origin.url 2>/dev/null)
+SHARED_DIR ?= $(firstword $(wildcard $(abspath ../shared) $(if $(ORIGIN),$(abspath $(ORIGIN)/../shared))) $(abspath ../shared))
+export MUSTACHE_SPEC_DIR ?= $(SHARED_DIR)/conformance/mustache
+export ESP_SAMPLES_DIR   ?= $(SHARED_DIR)/conformance/esp
 
 .PHONY: all deps build report test swift-test browser-test bench clean
 
